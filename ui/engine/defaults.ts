@@ -1,0 +1,40 @@
+import type { StyleTransferOptions } from './types.js'
+
+export const ENGINE_VERSION = '0.1.0'
+
+/**
+ * Defaults. Where they differ from Gatys, Ecker & Bethge (2015) it is said here.
+ * - Layers are the paper's: content conv4_2, style conv1_1..conv5_1 (after ReLU).
+ * - Style layer weights are unequal, after crowsonkb/style-transfer-pytorch (256, 64, 16, 4, 1),
+ *   normalised to sum 1; the paper weights them equally (w_l = 1/5). With our per-layer
+ *   normalisation (losses.ts) equal weights over-emphasise the coarse, blotchy layers.
+ * - Optimiser: Adam on the pixels with iterate averaging (crowsonkb); the paper used L-BFGS,
+ *   which remains available.
+ * - Coarse-to-fine over sqrt(2) scales (Gatys et al. 2017, "Controlling perceptual factors").
+ */
+export const DEFAULT_OPTIONS: StyleTransferOptions = {
+  size: 512,
+  minSize: 128,
+  stepsFirst: 100,
+  steps: 50,
+  contentWeight: 1,
+  styleWeight: 10,
+  tvWeight: 1,
+  contentLayer: 'conv4_2',
+  styleLayers: ['conv1_1', 'conv2_1', 'conv3_1', 'conv4_1', 'conv5_1'],
+  styleLayerWeights: [256, 64, 16, 4, 1],
+  styleBlend: [1],
+  styleScale: 1,
+  pooling: 'max',
+  optimizer: 'adam',
+  learningRate: 0.02,
+  emaDecay: 0.9,
+  initNoise: 0,
+  seed: 0,
+  previewEvery: 10
+}
+
+/** Largest image the engine accepts on either side (pixels per side). */
+export const MAX_SIDE = 16384
+/** Smallest side VGG-19 can take to conv5_1 (four 2x poolings leave at least one pixel). */
+export const MIN_SIDE = 16

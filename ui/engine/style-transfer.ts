@@ -1,0 +1,177 @@
+import * as tf from '@tensorflow/tfjs-core'
+import { alphaChannel, checkImage, resize, resizeAlpha, rgbTensor, toRgbaImage } from './image-tensor.js'
+import { createTfjsObjective, type Objective, type ObjectiveFactory } from './objective.js'
+import { createAdam, createLbfgs, IterateAverage, type Stepper } from './optimizers.js'
+import { resolveOptions } from './resolve-options.js'
+import { createRng } from './rng.js'
+import { generateScales, sizeToFit } from './schedule.js'
+import type { ConvLayerName, Progress, RgbaImage, RunCallbacks, RunResult, StyleTransferOptions, VggWeights } from './types.js'
+import { createVgg19Features, type ConvGradMode } from './vgg19.js'
+
+export interface StyleTransfer {
+  /**
+   * Runs the optimisation. Resolves with the (averaged) image at the requested size; when the
+   * signal aborts, resolves early with the best image so far and `stopped: true`.
+   */
+  stylizeAsync(content: RgbaImage, styles: readonly RgbaImage[], options?: Partial<StyleTransferOptions>, callbacks?: RunCallbacks): Promise<RunResult>
+  dispose(): void
+}
+
+export interface StyleTransferInit {
+  convGrad?: ConvGradMode
+  /** Deepest VGG layer any run may use (default conv5_1, the deepest Gatys style layer). */
+  deepest?: ConvLayerName
+  /** Replaces the tfjs loss/gradient evaluation (e.g. a native graph); the loop stays the same. */
+  objective?: ObjectiveFactory
+  /** Clock for elapsed time and ETA (injectable for tests). */
+  now?: () => number
+}
+
+export interface Plan {
+  scales: Array<{ width: number; height: number; iterations: number }>
+  total: number
+}
+
+/** The scales and iterations a run will make, without running it. */
+export function planRun(width: number, height: number, o: StyleTransferOptions): Plan {
+  const scales = generateScales(o.minSize, o.size).map((long, i) => {
+    const [w, h] = sizeToFit(width, height, long)
+    return { width: w, height: h, iterations: i === 0 ? o.stepsFirst : o.steps }
+  })
+  return { scales, total: scales.reduce((a, s) => a + s.iterations, 0) }
+}
+
+export function createStyleTransfer(weights: VggWeights, init: StyleTransferInit = {}): StyleTransfer {
+  // tfjs-core ships gradients apart from ops; the host registers them (the browser imports
+  // '@tensorflow/tfjs-core/dist/register_all_gradients', Node loads '@tensorflow/tfjs').
+  if (init.objective === undefined && tf.getGradient(tf.Conv2D) === undefined) {
+    throw new Error('tfjs gradients are not registered: import @tensorflow/tfjs-core/dist/register_all_gradients (browser) or @tensorflow/tfjs (Node) first')
+  }
+  const vgg = createVgg19Features(weights, { convGrad: init.convGrad ?? 'rewrite', deepest: [init.deepest ?? 'conv5_1'] })
+  const makeObjective = init.objective ?? createTfjsObjective(vgg)
+  const now = init.now ?? (() => Date.now())
+  let disposed = false
+
+  return {
+    async stylizeAsync(content, styles, options = {}, callbacks = {}) {
+      if (disposed) throw new Error('this style transfer was disposed')
+      checkImage(content, 'Content')
+      if (!Array.isArray(styles) || styles.length === 0) throw new RangeError('At least one style image is needed')
+      styles.forEach((s, i) => checkImage(s, styles.length === 1 ? 'Style' : `Style ${i + 1}`))
+      const o = resolveOptions(options)
+      if (o.styleBlend.length !== 1 && o.styleBlend.length !== styles.length) {
+        throw new RangeError(`styleBlend: expected ${styles.length} weights (one per style image), got ${o.styleBlend.length}`)
+      }
+      const plan = planRun(content.width, content.height, o)
+      const last = plan.scales[plan.scales.length - 1] as Plan['scales'][number]
+      const alpha = alphaChannel(content)
+      const { signal, onProgress, onPreview } = callbacks
+      const start = now()
+      // Cost model for the ETA: time per (pixel x iteration), measured as the run goes.
+      const pixelIterationsTotal = plan.scales.reduce((a, s) => a + s.width * s.height * s.iterations, 0)
+      let pixelIterationsDone = 0
+      let done = 0
+
+      const contentFull = rgbTensor(content)
+      const styleFull = styles.map(rgbTensor)
+      const stepper: Stepper = o.optimizer === 'adam' ? createAdam(o.learningRate) : createLbfgs()
+      const average = new IterateAverage(o.optimizer === 'adam' ? o.emaDecay : 0)
+      let best: tf.Tensor4D | null = null
+      let objective: Objective | null = null
+      let x: tf.Tensor4D | null = null
+      let stopped = false
+
+      try {
+        for (let si = 0; si < plan.scales.length && !stopped; si++) {
+          const scale = plan.scales[si] as Plan['scales'][number]
+          const { width, height } = scale
+          const contentAt = resize(contentFull, height, width)
+          const styleLong = Math.max(16, Math.round(o.styleScale * Math.max(width, height)))
+          const stylesAt = styleFull.map((s, i) => {
+            const [sw, sh] = sizeToFit(styles[i]!.width, styles[i]!.height, styleLong)
+            return resize(s, sh, sw)
+          })
+          try {
+            objective = await makeObjective({ content: contentAt, styles: stylesAt, options: o })
+          } finally {
+            for (const s of stylesAt) s.dispose()
+          }
+          if (best === null) {
+            x = o.initNoise > 0 ? addNoise(contentAt, o.initNoise, o.seed) : tf.clone(contentAt)
+          } else {
+            const prev: tf.Tensor4D = best
+            x = resize(prev, height, width)
+          }
+          contentAt.dispose()
+          stepper.resize(x.shape)
+          average.reset()
+
+          for (let it = 1; it <= scale.iterations; it++) {
+            if (signal?.aborted === true) {
+              stopped = true
+              break
+            }
+            const r = await stepper.step(x, objective.evaluate)
+            x.dispose()
+            x = r.x as tf.Tensor4D
+            average.update(x)
+            done += 1
+            pixelIterationsDone += width * height
+            const elapsedMs = now() - start
+            const progress: Progress = {
+              scale: si + 1, scales: plan.scales.length, width, height,
+              iteration: it, iterations: scale.iterations, done, total: plan.total,
+              loss: r.loss, content: r.parts[0], style: r.parts[1], tv: r.parts[2], elapsedMs,
+              etaMs: (elapsedMs / pixelIterationsDone) * (pixelIterationsTotal - pixelIterationsDone)
+            }
+            onProgress?.(progress)
+            const previewDue = o.previewEvery > 0 ? it % o.previewEvery === 0 : it === scale.iterations
+            if (onPreview !== undefined && previewDue) {
+              const avg = average.value(x) as tf.Tensor4D
+              try {
+                onPreview(await toRgbaImage(avg, null), progress)
+              } finally {
+                avg.dispose()
+              }
+            }
+          }
+          const next = average.value(x) as tf.Tensor4D
+          best?.dispose()
+          best = next
+          objective.dispose()
+          objective = null
+        }
+        const finalBest = best as tf.Tensor4D | null
+        const out = finalBest === null
+          ? resize(contentFull, last.height, last.width)
+          : resize(finalBest, last.height, last.width)
+        try {
+          const outAlpha = alpha === null ? null : resizeAlpha(alpha, content.width, content.height, last.width, last.height)
+          return { image: await toRgbaImage(out, outAlpha), stopped, iterations: done, elapsedMs: now() - start }
+        } finally {
+          out.dispose()
+        }
+      } finally {
+        objective?.dispose()
+        x?.dispose()
+        best?.dispose()
+        average.reset()
+        stepper.dispose()
+        contentFull.dispose()
+        for (const s of styleFull) s.dispose()
+      }
+    },
+    dispose() {
+      if (disposed) return
+      disposed = true
+      vgg.dispose()
+    }
+  }
+}
+
+function addNoise(x: tf.Tensor4D, amplitude: number, seed: number): tf.Tensor4D {
+  const rng = createRng(seed)
+  const noise = new Float32Array(x.size)
+  for (let i = 0; i < noise.length; i++) noise[i] = (rng() * 2 - 1) * amplitude
+  return tf.tidy(() => tf.clipByValue(tf.add(x, tf.tensor(noise, x.shape)), 0, 1) as tf.Tensor4D)
+}

@@ -1,0 +1,93 @@
+/** An image as it crosses every boundary: 8-bit RGBA, row-major, no padding. */
+export interface RgbaImage {
+  readonly data: Uint8Array | Uint8ClampedArray
+  readonly width: number
+  readonly height: number
+}
+
+export type Pooling = 'max' | 'average'
+export type Optimizer = 'adam' | 'lbfgs'
+
+export type ConvLayerName =
+  | 'conv1_1' | 'conv1_2'
+  | 'conv2_1' | 'conv2_2'
+  | 'conv3_1' | 'conv3_2' | 'conv3_3' | 'conv3_4'
+  | 'conv4_1' | 'conv4_2' | 'conv4_3' | 'conv4_4'
+  | 'conv5_1' | 'conv5_2' | 'conv5_3' | 'conv5_4'
+
+/** Every knob of a run. All fields are optional on input; `resolveOptions` fills and checks them. */
+export interface StyleTransferOptions {
+  /** Long side of the output in pixels. */
+  size: number
+  /** Long side of the first (coarsest) scale; scales grow by sqrt(2) up to `size`. */
+  minSize: number
+  /** Iterations at the first scale. */
+  stepsFirst: number
+  /** Iterations at every later scale. */
+  steps: number
+  contentWeight: number
+  styleWeight: number
+  tvWeight: number
+  contentLayer: ConvLayerName
+  styleLayers: readonly ConvLayerName[]
+  /** Relative weight of each style layer, same order as styleLayers; normalised to sum 1. */
+  styleLayerWeights: readonly number[]
+  /** Relative weight of each style image (several styles blend their statistics). */
+  styleBlend: readonly number[]
+  /** Style images are resized so their long side is styleScale * the current scale's long side. */
+  styleScale: number
+  pooling: Pooling
+  optimizer: Optimizer
+  /** Adam step size in 0..1 pixel units. */
+  learningRate: number
+  /** Decay of the exponential moving average of the iterates (0 disables averaging). */
+  emaDecay: number
+  /** Amplitude (0..1 pixel units) of seeded uniform noise added to the start image. */
+  initNoise: number
+  seed: number
+  /** A preview image is sent every this many iterations (0: only at the end of each scale). */
+  previewEvery: number
+}
+
+export interface Progress {
+  /** 1-based index of the current scale. */
+  scale: number
+  scales: number
+  width: number
+  height: number
+  /** 1-based iteration within the scale. */
+  iteration: number
+  iterations: number
+  /** Iterations done over the whole run, and the run's total. */
+  done: number
+  total: number
+  loss: number
+  content: number
+  style: number
+  tv: number
+  elapsedMs: number
+  /** Estimated time left, from the measured cost per pixel-iteration so far. */
+  etaMs: number
+}
+
+/** The part of AbortSignal the engine reads (the engine has neither DOM nor Node types). */
+export interface AbortSignalLike {
+  readonly aborted: boolean
+}
+
+export interface RunCallbacks {
+  onProgress?: (p: Progress) => void
+  onPreview?: (image: RgbaImage, p: Progress) => void
+  signal?: AbortSignalLike
+}
+
+export interface RunResult {
+  image: RgbaImage
+  /** True when the run stopped early through the signal; image is the best so far. */
+  stopped: boolean
+  iterations: number
+  elapsedMs: number
+}
+
+/** Weights of the 16 VGG-19 conv layers as float32 tensors, HWIO kernels. */
+export type VggWeights = Record<string, import('@tensorflow/tfjs-core').Tensor>
