@@ -14,8 +14,14 @@ export function generateScales(start: number, end: number): number[] {
   return scales.reverse()
 }
 
-/** Width and height with the given long side and the same aspect ratio (each at least 1). */
-export function sizeToFit(width: number, height: number, longSide: number): [number, number] {
-  const k = longSide / Math.max(width, height)
-  return [Math.max(1, Math.round(width * k)), Math.max(1, Math.round(height * k))]
+/**
+ * Width and height with the given long side and the same aspect ratio. When that would make the
+ * short side smaller than `minShort`, the image is made larger instead: VGG-19 halves the size
+ * four times before conv5_1, and a side below 16 px would vanish there.
+ */
+export function sizeToFit(width: number, height: number, longSide: number, minShort = 0): [number, number] {
+  let k = longSide / Math.max(width, height)
+  if (Math.min(width, height) * k < minShort) k = minShort / Math.min(width, height)
+  const floor = Math.max(1, minShort)
+  return [Math.max(floor, Math.round(width * k)), Math.max(floor, Math.round(height * k))]
 }

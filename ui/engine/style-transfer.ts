@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { alphaChannel, checkImage, resize, resizeAlpha, rgbTensor, toRgbaImage } from './image-tensor.js'
 import { createTfjsObjective, type Objective, type ObjectiveFactory } from './objective.js'
 import { createAdam, createLbfgs, IterateAverage, type Stepper } from './optimizers.js'
+import { MIN_SIDE } from './defaults.js'
 import { resolveOptions } from './resolve-options.js'
 import { createRng } from './rng.js'
 import { generateScales, sizeToFit } from './schedule.js'
@@ -35,7 +36,7 @@ export interface Plan {
 /** The scales and iterations a run will make, without running it. */
 export function planRun(width: number, height: number, o: StyleTransferOptions): Plan {
   const scales = generateScales(o.minSize, o.size).map((long, i) => {
-    const [w, h] = sizeToFit(width, height, long)
+    const [w, h] = sizeToFit(width, height, long, MIN_SIDE)
     return { width: w, height: h, iterations: i === 0 ? o.stepsFirst : o.steps }
   })
   return { scales, total: scales.reduce((a, s) => a + s.iterations, 0) }
@@ -47,8 +48,10 @@ export function createStyleTransfer(weights: VggWeights, init: StyleTransferInit
   if (init.objective === undefined && tf.getGradient(tf.Conv2D) === undefined) {
     throw new Error('tfjs gradients are not registered: import @tensorflow/tfjs-core/dist/register_all_gradients (browser) or @tensorflow/tfjs (Node) first')
   }
-  const vgg = createVgg19Features(weights, { convGrad: init.convGrad ?? 'rewrite', deepest: [init.deepest ?? 'conv5_1'] })
-  const makeObjective = init.objective ?? createTfjsObjective(vgg)
+  // With an injected objective the tfjs feature extractor is never built (it would hold a second
+  // copy of the weights for nothing).
+  const vgg = init.objective === undefined ? createVgg19Features(weights, { convGrad: init.convGrad ?? 'rewrite', deepest: [init.deepest ?? 'conv5_1'] }) : null
+  const makeObjective = init.objective ?? createTfjsObjective(vgg as NonNullable<typeof vgg>)
   const now = init.now ?? (() => Date.now())
   let disposed = false
 
@@ -86,9 +89,9 @@ export function createStyleTransfer(weights: VggWeights, init: StyleTransferInit
           const scale = plan.scales[si] as Plan['scales'][number]
           const { width, height } = scale
           const contentAt = resize(contentFull, height, width)
-          const styleLong = Math.max(16, Math.round(o.styleScale * Math.max(width, height)))
+          const styleLong = Math.max(MIN_SIDE, Math.round(o.styleScale * Math.max(width, height)))
           const stylesAt = styleFull.map((s, i) => {
-            const [sw, sh] = sizeToFit(styles[i]!.width, styles[i]!.height, styleLong)
+            const [sw, sh] = sizeToFit(styles[i]!.width, styles[i]!.height, styleLong, MIN_SIDE)
             return resize(s, sh, sw)
           })
           try {
@@ -96,6 +99,7 @@ export function createStyleTransfer(weights: VggWeights, init: StyleTransferInit
           } finally {
             for (const s of stylesAt) s.dispose()
           }
+          x?.dispose()
           if (best === null) {
             x = o.initNoise > 0 ? addNoise(contentAt, o.initNoise, o.seed) : tf.clone(contentAt)
           } else {
@@ -107,6 +111,9 @@ export function createStyleTransfer(weights: VggWeights, init: StyleTransferInit
           average.reset()
 
           for (let it = 1; it <= scale.iterations; it++) {
+            // Let the host's event loop run (signals, socket messages, UI input): on wasm and cpu
+            // every await here resolves as a microtask, which would starve it for the whole run.
+            await yieldToEventLoop()
             if (signal?.aborted === true) {
               stopped = true
               break
@@ -164,10 +171,13 @@ export function createStyleTransfer(weights: VggWeights, init: StyleTransferInit
     dispose() {
       if (disposed) return
       disposed = true
-      vgg.dispose()
+      vgg?.dispose()
     }
   }
 }
+
+const yieldToEventLoop = (): Promise<void> =>
+  new Promise((resolve) => (globalThis as unknown as { setTimeout(f: () => void, ms: number): unknown }).setTimeout(resolve, 0))
 
 function addNoise(x: tf.Tensor4D, amplitude: number, seed: number): tf.Tensor4D {
   const rng = createRng(seed)

@@ -1,0 +1,120 @@
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { createStyleTransfer, planRun, resolveOptions, type StyleTransfer } from '../../ui/engine/index.js'
+import { createTfjsObjective } from '../../ui/engine/objective.js'
+import { createVgg19Features } from '../../ui/engine/vgg19.js'
+import type { Progress, RgbaImage } from '../../ui/engine/types.js'
+import { checker, draw, gradient, realWeights, tf, useWasm } from '../support/tf.js'
+
+let engine: StyleTransfer
+let baseline = 0
+const tiny = { size: 32, minSize: 32, stepsFirst: 3, steps: 2, previewEvery: 0 }
+
+before(async () => {
+  await useWasm()
+  engine = createStyleTransfer(await realWeights())
+  baseline = tf.memory().numTensors
+})
+after(() => engine.dispose())
+
+const assertBaseline = (when: string): void => assert.equal(tf.memory().numTensors, baseline, `tensors leaked ${when}`)
+
+test('a run reports progress, returns the requested size and leaves no tensor behind', async () => {
+  const records: Progress[] = []
+  const previews: RgbaImage[] = []
+  const content = gradient(48, 32)
+  const r = await engine.stylizeAsync(content, [checker(40, 64)], { ...tiny, size: 48, minSize: 24, previewEvery: 2 }, {
+    onProgress: (p) => records.push(p),
+    onPreview: (img) => previews.push(img)
+  })
+  const plan = planRun(48, 32, resolveOptions({ ...tiny, size: 48, minSize: 24 }))
+  assert.deepEqual(plan.scales.map((s) => [s.width, s.height]), [[24, 16], [34, 23], [48, 32]])
+  assert.equal(r.image.width, 48)
+  assert.equal(r.image.height, 32)
+  assert.equal(r.iterations, 3 + 2 + 2)
+  assert.equal(r.stopped, false)
+  assert.deepEqual(records.map((p) => p.done), [1, 2, 3, 4, 5, 6, 7])
+  assert.deepEqual(records.map((p) => `${p.scale}/${p.scales}:${p.iteration}/${p.iterations}`), ['1/3:1/3', '1/3:2/3', '1/3:3/3', '2/3:1/2', '2/3:2/2', '3/3:1/2', '3/3:2/2'])
+  assert.ok(records.every((p) => p.total === 7 && p.etaMs >= 0 && Number.isFinite(p.loss) && p.loss === p.content + p.style + p.tv))
+  assert.equal(records[records.length - 1]!.etaMs, 0)
+  // previews at iteration 2 of each scale
+  assert.deepEqual(previews.map((p) => `${p.width}x${p.height}`), ['24x16', '34x23', '48x32'])
+  assertBaseline('after a run')
+})
+
+test('cancel stops within one iteration and returns the best image so far at full size', async () => {
+  const controller = new AbortController()
+  let seen = 0
+  const r = await engine.stylizeAsync(gradient(64, 48), [checker(32, 32)], { ...tiny, size: 64, minSize: 32, stepsFirst: 10 }, {
+    signal: controller.signal,
+    onProgress: () => { seen += 1; if (seen === 2) controller.abort() }
+  })
+  assert.equal(r.stopped, true)
+  assert.equal(r.iterations, 2)
+  assert.deepEqual([r.image.width, r.image.height], [64, 48])
+  assertBaseline('after a cancel')
+  // Cancel before the first iteration gives the content back at the output size.
+  const pre = new AbortController()
+  pre.abort()
+  const r2 = await engine.stylizeAsync(gradient(32, 32), [checker(32, 32)], tiny, { signal: pre.signal })
+  assert.equal(r2.iterations, 0)
+  assert.deepEqual(Array.from(r2.image.data.slice(0, 4)), Array.from(gradient(32, 32).data.slice(0, 4)))
+  assertBaseline('after a cancel before the start')
+})
+
+test('an error inside a run frees every tensor and reaches the caller', async () => {
+  const weights = await realWeights()
+  const base = tf.memory().numTensors
+  const vgg = createVgg19Features(weights, { convGrad: 'rewrite', deepest: ['conv5_1'] })
+  let calls = 0
+  const failing = createStyleTransfer(weights, {
+    objective: async (inputs) => {
+      const real = await createTfjsObjective(vgg)(inputs)
+      return {
+        evaluate: async (x) => { calls += 1; if (calls === 3) throw new Error('device lost'); return real.evaluate(x) },
+        dispose: () => real.dispose()
+      }
+    }
+  })
+  const inner = tf.memory().numTensors
+  await assert.rejects(failing.stylizeAsync(gradient(32, 32), [checker(32, 32)], tiny), /device lost/)
+  assert.equal(tf.memory().numTensors, inner)
+  failing.dispose()
+  vgg.dispose()
+  assert.equal(tf.memory().numTensors, base)
+})
+
+test('the same seed gives the same bytes; another seed differs', async () => {
+  const o = { ...tiny, initNoise: 0.1, seed: 5 }
+  const a = await engine.stylizeAsync(gradient(32, 32), [checker(32, 32)], o)
+  const b = await engine.stylizeAsync(gradient(32, 32), [checker(32, 32)], o)
+  const c = await engine.stylizeAsync(gradient(32, 32), [checker(32, 32)], { ...o, seed: 6 })
+  assert.deepEqual(a.image.data, b.image.data)
+  assert.notDeepEqual(a.image.data, c.image.data)
+  assertBaseline('after seeded runs')
+})
+
+test('alpha is set aside and put back; greyscale-looking and RGBA inputs work', async () => {
+  const content = draw(32, 32, (x, y) => [x * 8, y * 8, 100, x < 16 ? 255 : 40])
+  const style = draw(32, 32, (x) => [x * 8, x * 8, x * 8, y0(x)])
+  function y0(x: number): number { return x % 2 === 0 ? 255 : 0 }
+  const r = await engine.stylizeAsync(content, [style], tiny)
+  for (let i = 0; i < 32 * 32; i++) assert.equal(r.image.data[i * 4 + 3], (i % 32) < 16 ? 255 : 40)
+  assertBaseline('after an RGBA run')
+})
+
+test('bad inputs get sentences, not stack traces, and leak nothing', async () => {
+  const ok = gradient(32, 32)
+  const cases: Array<[() => Promise<unknown>, RegExp]> = [
+    [() => engine.stylizeAsync({ data: new Uint8Array(0), width: 0, height: 0 }, [ok]), /Content image has no pixels \(0x0\)/],
+    [() => engine.stylizeAsync({ data: new Uint8Array(10), width: 32, height: 32 }, [ok]), /Content image data must be 4096 RGBA bytes, got 10/],
+    [() => engine.stylizeAsync({ data: new Uint8Array(4 * 20000 * 20), width: 20000, height: 20 }, [ok]), /largest side accepted is 16384 px/],
+    [() => engine.stylizeAsync(gradient(8, 8), [ok]), /each side must be at least 16 px/],
+    [() => engine.stylizeAsync(ok, []), /At least one style image is needed/],
+    [() => engine.stylizeAsync(ok, [ok, { data: new Uint8Array(4), width: 1, height: 1 }]), /Style 2 image is 1x1/],
+    [() => engine.stylizeAsync(ok, [ok], { size: -3 }), /size: expected an integer/],
+    [() => engine.stylizeAsync(ok, [ok, ok], { ...tiny, styleBlend: [1, 2, 3] }), /styleBlend: expected 2 weights/]
+  ]
+  for (const [run, message] of cases) await assert.rejects(run(), { message }, String(message))
+  assertBaseline('after bad inputs')
+})
