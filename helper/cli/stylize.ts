@@ -15,8 +15,9 @@ import { bar, createLineWriter, formatDuration } from './progress-bar.js'
 
 const USAGE = `usage: npm run stylize -- [--content C] [--style S [--style S2 …]] [--out O.png]
   [--size 512] [--preset quick|balanced|best] [--steps N] [--steps-first N] [--min-size 128]
-  [--style-weight 10] [--content-weight 1] [--tv-weight 1] [--style-scale 1] [--seed 0]
-  [--optimizer adam|lbfgs] [--pooling max|average] [--backend NAME] [--weights DIR]
+  [--style-weight 50] [--content-weight 1] [--tv-weight 1] [--style-scale 1] [--seed 0]
+  [--color off|preserve|match] [--optimizer adam|lbfgs] [--pooling max|average]
+  [--backend NAME] [--weights DIR]
 Without --content/--style it stylises a sample pair the project draws itself.
 Ctrl-C stops and writes the best image so far; a second Ctrl-C quits at once.`
 
@@ -27,7 +28,7 @@ async function main(): Promise<number> {
       size: { type: 'string' }, preset: { type: 'string' }, steps: { type: 'string' }, 'steps-first': { type: 'string' },
       'min-size': { type: 'string' }, 'style-weight': { type: 'string' }, 'content-weight': { type: 'string' },
       'tv-weight': { type: 'string' }, 'style-scale': { type: 'string' }, seed: { type: 'string' },
-      optimizer: { type: 'string' }, pooling: { type: 'string' }, backend: { type: 'string' }, weights: { type: 'string' },
+      optimizer: { type: 'string' }, pooling: { type: 'string' }, color: { type: 'string' }, backend: { type: 'string' }, weights: { type: 'string' },
       help: { type: 'boolean' }
     }
   })
@@ -51,7 +52,8 @@ async function main(): Promise<number> {
     styleScale: numberOpt('style-scale', values['style-scale']),
     seed: numberOpt('seed', values.seed),
     optimizer: values.optimizer as StyleTransferOptions['optimizer'] | undefined,
-    pooling: values.pooling as StyleTransferOptions['pooling'] | undefined
+    pooling: values.pooling as StyleTransferOptions['pooling'] | undefined,
+    color: values.color as StyleTransferOptions['color'] | undefined
   }
   // Flags given override the preset; flags not given must not erase it.
   const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined))

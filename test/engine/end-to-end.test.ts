@@ -51,11 +51,12 @@ test('on real images the result takes the style statistics and keeps the content
   const start = await measure(downscale(content, r.image), content, style)
   const end = await measure(r.image, content, style)
   console.log(`style distance ${start.styleDistance.toFixed(3)} -> ${end.styleDistance.toFixed(3)}; conv4_2 distance to content ${end.toContent.toFixed(1)}, to style ${end.toStyle.toFixed(1)}`)
-  // Measured on wasm: 0.837 -> 0.274 (3.05x lower) in these 60 iterations. Requiring 2x leaves
-  // margin for backend rounding, and still fails a run whose style term does nothing (about 1x).
-  assert.ok(end.styleDistance < start.styleDistance / 2, `style distance ${start.styleDistance} -> ${end.styleDistance}`)
-  // The content layer stays much nearer the content photo than the painting.
-  assert.ok(end.toContent < 0.75 * end.toStyle, `conv4_2 distances: content ${end.toContent}, style ${end.toStyle}`)
+  // Measured on wasm with the default weights: 0.837 -> 0.179 (4.7x lower) in these 60
+  // iterations. Requiring 3x leaves margin for backend rounding, and still fails a run whose style
+  // term does nothing (about 1x) or is several times too weak.
+  assert.ok(end.styleDistance < start.styleDistance / 3, `style distance ${start.styleDistance} -> ${end.styleDistance}`)
+  // The content layer stays nearer the content photo than the painting (measured 99k vs 136k).
+  assert.ok(end.toContent < 0.9 * end.toStyle, `conv4_2 distances: content ${end.toContent}, style ${end.toStyle}`)
 })
 
 /** The content at the result's size (through the engine's resize), as the "before" image. */

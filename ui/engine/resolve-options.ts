@@ -66,6 +66,7 @@ export function resolveOptions(input: Partial<StyleTransferOptions> = {}): Style
     styleBlend: weights('styleBlend', o.styleBlend),
     styleScale: num('styleScale', o.styleScale, 0.1, 4),
     pooling: oneOf('pooling', o.pooling, ['max', 'average'] as const),
+    color: oneOf('color', o.color, ['off', 'preserve', 'match'] as const),
     optimizer: oneOf('optimizer', o.optimizer, ['adam', 'lbfgs'] as const),
     learningRate: num('learningRate', o.learningRate, 1e-6, 1),
     emaDecay: num('emaDecay', o.emaDecay, 0, 0.9999),

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
+import { combineLuminance, luminanceImage, matchColours } from './color.js'
 import { alphaChannel, checkImage, resize, resizeAlpha, rgbTensor, toRgbaImage } from './image-tensor.js'
 import { createTfjsObjective, type Objective, type ObjectiveFactory } from './objective.js'
 import { createAdam, createLbfgs, IterateAverage, type Stepper } from './optimizers.js'
@@ -55,6 +56,111 @@ export function createStyleTransfer(weights: VggWeights, init: StyleTransferInit
   const now = init.now ?? (() => Date.now())
   let disposed = false
 
+  const run = async (content: RgbaImage, styles: readonly RgbaImage[], o: StyleTransferOptions, callbacks: RunCallbacks): Promise<RunResult> => {
+    const plan = planRun(content.width, content.height, o)
+    const last = plan.scales[plan.scales.length - 1] as Plan['scales'][number]
+    const alpha = alphaChannel(content)
+    const { signal, onProgress, onPreview } = callbacks
+    const start = now()
+    // Cost model for the ETA: time per (pixel x iteration), measured as the run goes.
+    const pixelIterationsTotal = plan.scales.reduce((a, s) => a + s.width * s.height * s.iterations, 0)
+    let pixelIterationsDone = 0
+    let done = 0
+
+    const contentFull = rgbTensor(content)
+    const styleFull = styles.map(rgbTensor)
+    const stepper: Stepper = o.optimizer === 'adam' ? createAdam(o.learningRate) : createLbfgs()
+    const average = new IterateAverage(o.optimizer === 'adam' ? o.emaDecay : 0)
+    let best: tf.Tensor4D | null = null
+    let objective: Objective | null = null
+    let x: tf.Tensor4D | null = null
+    let stopped = false
+
+    try {
+      for (let si = 0; si < plan.scales.length && !stopped; si++) {
+        const scale = plan.scales[si] as Plan['scales'][number]
+        const { width, height } = scale
+        const contentAt = resize(contentFull, height, width)
+        const styleLong = Math.max(MIN_SIDE, Math.round(o.styleScale * Math.max(width, height)))
+        const stylesAt = styleFull.map((s, i) => {
+          const [sw, sh] = sizeToFit(styles[i]!.width, styles[i]!.height, styleLong, MIN_SIDE)
+          return resize(s, sh, sw)
+        })
+        try {
+          objective = await makeObjective({ content: contentAt, styles: stylesAt, options: o })
+        } finally {
+          for (const s of stylesAt) s.dispose()
+        }
+        x?.dispose()
+        if (best === null) {
+          x = o.initNoise > 0 ? addNoise(contentAt, o.initNoise, o.seed) : tf.clone(contentAt)
+        } else {
+          const prev: tf.Tensor4D = best
+          x = resize(prev, height, width)
+        }
+        contentAt.dispose()
+        stepper.resize(x.shape)
+        average.reset()
+
+        for (let it = 1; it <= scale.iterations; it++) {
+          // Let the host's event loop run (signals, socket messages, UI input): on wasm and cpu
+          // every await here resolves as a microtask, which would starve it for the whole run.
+          await yieldToEventLoop()
+          if (signal?.aborted === true) {
+            stopped = true
+            break
+          }
+          const r = await stepper.step(x, objective.evaluate)
+          x.dispose()
+          x = r.x as tf.Tensor4D
+          average.update(x)
+          done += 1
+          pixelIterationsDone += width * height
+          const elapsedMs = now() - start
+          const progress: Progress = {
+            scale: si + 1, scales: plan.scales.length, width, height,
+            iteration: it, iterations: scale.iterations, done, total: plan.total,
+            loss: r.loss, content: r.parts[0], style: r.parts[1], tv: r.parts[2], elapsedMs,
+            etaMs: (elapsedMs / pixelIterationsDone) * (pixelIterationsTotal - pixelIterationsDone)
+          }
+          onProgress?.(progress)
+          const previewDue = o.previewEvery > 0 ? it % o.previewEvery === 0 : it === scale.iterations
+          if (onPreview !== undefined && previewDue) {
+            const avg = average.value(x) as tf.Tensor4D
+            try {
+              onPreview(await toRgbaImage(avg, null), progress)
+            } finally {
+              avg.dispose()
+            }
+          }
+        }
+        const next = average.value(x) as tf.Tensor4D
+        best?.dispose()
+        best = next
+        objective.dispose()
+        objective = null
+      }
+      const finalBest = best as tf.Tensor4D | null
+      const out = finalBest === null
+        ? resize(contentFull, last.height, last.width)
+        : resize(finalBest, last.height, last.width)
+      try {
+        const outAlpha = alpha === null ? null : resizeAlpha(alpha, content.width, content.height, last.width, last.height)
+        return { image: await toRgbaImage(out, outAlpha), stopped, iterations: done, elapsedMs: now() - start }
+      } finally {
+        out.dispose()
+      }
+    } finally {
+      objective?.dispose()
+      x?.dispose()
+      best?.dispose()
+      average.reset()
+      stepper.dispose()
+      contentFull.dispose()
+      for (const s of styleFull) s.dispose()
+    }
+  }
+
   return {
     async stylizeAsync(content, styles, options = {}, callbacks = {}) {
       if (disposed) throw new Error('this style transfer was disposed')
@@ -65,114 +171,31 @@ export function createStyleTransfer(weights: VggWeights, init: StyleTransferInit
       if (o.styleBlend.length !== 1 && o.styleBlend.length !== styles.length) {
         throw new RangeError(`styleBlend: expected ${styles.length} weights (one per style image), got ${o.styleBlend.length}`)
       }
-      const plan = planRun(content.width, content.height, o)
-      const last = plan.scales[plan.scales.length - 1] as Plan['scales'][number]
-      const alpha = alphaChannel(content)
-      const { signal, onProgress, onPreview } = callbacks
-      const start = now()
-      // Cost model for the ETA: time per (pixel x iteration), measured as the run goes.
-      const pixelIterationsTotal = plan.scales.reduce((a, s) => a + s.width * s.height * s.iterations, 0)
-      let pixelIterationsDone = 0
-      let done = 0
-
-      const contentFull = rgbTensor(content)
-      const styleFull = styles.map(rgbTensor)
-      const stepper: Stepper = o.optimizer === 'adam' ? createAdam(o.learningRate) : createLbfgs()
-      const average = new IterateAverage(o.optimizer === 'adam' ? o.emaDecay : 0)
-      let best: tf.Tensor4D | null = null
-      let objective: Objective | null = null
-      let x: tf.Tensor4D | null = null
-      let stopped = false
-
-      try {
-        for (let si = 0; si < plan.scales.length && !stopped; si++) {
-          const scale = plan.scales[si] as Plan['scales'][number]
-          const { width, height } = scale
-          const contentAt = resize(contentFull, height, width)
-          const styleLong = Math.max(MIN_SIDE, Math.round(o.styleScale * Math.max(width, height)))
-          const stylesAt = styleFull.map((s, i) => {
-            const [sw, sh] = sizeToFit(styles[i]!.width, styles[i]!.height, styleLong, MIN_SIDE)
-            return resize(s, sh, sw)
-          })
-          try {
-            objective = await makeObjective({ content: contentAt, styles: stylesAt, options: o })
-          } finally {
-            for (const s of stylesAt) s.dispose()
-          }
-          x?.dispose()
-          if (best === null) {
-            x = o.initNoise > 0 ? addNoise(contentAt, o.initNoise, o.seed) : tf.clone(contentAt)
-          } else {
-            const prev: tf.Tensor4D = best
-            x = resize(prev, height, width)
-          }
-          contentAt.dispose()
-          stepper.resize(x.shape)
-          average.reset()
-
-          for (let it = 1; it <= scale.iterations; it++) {
-            // Let the host's event loop run (signals, socket messages, UI input): on wasm and cpu
-            // every await here resolves as a microtask, which would starve it for the whole run.
-            await yieldToEventLoop()
-            if (signal?.aborted === true) {
-              stopped = true
-              break
-            }
-            const r = await stepper.step(x, objective.evaluate)
-            x.dispose()
-            x = r.x as tf.Tensor4D
-            average.update(x)
-            done += 1
-            pixelIterationsDone += width * height
-            const elapsedMs = now() - start
-            const progress: Progress = {
-              scale: si + 1, scales: plan.scales.length, width, height,
-              iteration: it, iterations: scale.iterations, done, total: plan.total,
-              loss: r.loss, content: r.parts[0], style: r.parts[1], tv: r.parts[2], elapsedMs,
-              etaMs: (elapsedMs / pixelIterationsDone) * (pixelIterationsTotal - pixelIterationsDone)
-            }
-            onProgress?.(progress)
-            const previewDue = o.previewEvery > 0 ? it % o.previewEvery === 0 : it === scale.iterations
-            if (onPreview !== undefined && previewDue) {
-              const avg = average.value(x) as tf.Tensor4D
-              try {
-                onPreview(await toRgbaImage(avg, null), progress)
-              } finally {
-                avg.dispose()
-              }
-            }
-          }
-          const next = average.value(x) as tf.Tensor4D
-          best?.dispose()
-          best = next
-          objective.dispose()
-          objective = null
-        }
-        const finalBest = best as tf.Tensor4D | null
-        const out = finalBest === null
-          ? resize(contentFull, last.height, last.width)
-          : resize(finalBest, last.height, last.width)
-        try {
-          const outAlpha = alpha === null ? null : resizeAlpha(alpha, content.width, content.height, last.width, last.height)
-          return { image: await toRgbaImage(out, outAlpha), stopped, iterations: done, elapsedMs: now() - start }
-        } finally {
-          out.dispose()
-        }
-      } finally {
-        objective?.dispose()
-        x?.dispose()
-        best?.dispose()
-        average.reset()
-        stepper.dispose()
-        contentFull.dispose()
-        for (const s of styleFull) s.dispose()
+      if (o.color === 'match') return run(content, styles.map((s) => matchColours(s, content)), o, callbacks)
+      if (o.color === 'preserve') {
+        // Luminance-only transfer (Gatys et al. 2016, section 2.2): optimise on luminance, the
+        // style's luminance matched to the content's, then put the content's chroma back.
+        const r = await run(luminanceImage(content), styles.map((s) => luminanceImage(s, content)), o, callbacks)
+        return { ...r, image: combineLuminance(r.image, await resizeImage(content, r.image.width, r.image.height)) }
       }
+      return run(content, styles, o, callbacks)
     },
     dispose() {
       if (disposed) return
       disposed = true
       vgg?.dispose()
     }
+  }
+}
+
+/** An RGBA image resized (alpha too) through the engine's area-aware resize. */
+async function resizeImage(image: RgbaImage, width: number, height: number): Promise<RgbaImage> {
+  const t = tf.tidy(() => resize(rgbTensor(image), height, width))
+  const alpha = alphaChannel(image)
+  try {
+    return await toRgbaImage(t, alpha === null ? null : resizeAlpha(alpha, image.width, image.height, width, height))
+  } finally {
+    t.dispose()
   }
 }
 

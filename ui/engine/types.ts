@@ -6,6 +6,11 @@ export interface RgbaImage {
 }
 
 export type Pooling = 'max' | 'average'
+/**
+ * 'off': colours come from the style; 'preserve': luminance-only transfer, the content keeps its
+ * colours; 'match': the style's colours are matched to the content's before transfer.
+ */
+export type ColorMode = 'off' | 'preserve' | 'match'
 export type Optimizer = 'adam' | 'lbfgs'
 
 export type ConvLayerName =
@@ -37,6 +42,7 @@ export interface StyleTransferOptions {
   /** Style images are resized so their long side is styleScale * the current scale's long side. */
   styleScale: number
   pooling: Pooling
+  color: ColorMode
   optimizer: Optimizer
   /** Adam step size in 0..1 pixel units. */
   learningRate: number

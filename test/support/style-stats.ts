@@ -1,0 +1,28 @@
+import { resolveOptions } from '../../ui/engine/resolve-options.js'
+import { gram } from '../../ui/engine/losses.js'
+import { resize, rgbTensor } from '../../ui/engine/image-tensor.js'
+import { createVgg19Features } from '../../ui/engine/vgg19.js'
+import type { RgbaImage } from '../../ui/engine/types.js'
+import { realWeights, tf } from './tf.js'
+
+/**
+ * VGG style distance of image a from reference b: mean over the five Gatys layers of
+ * |G_a - G_b|^2 / |G_b|^2, with a resized to b's size first.
+ */
+export async function vggStyleDistance(a: RgbaImage, b: RgbaImage): Promise<number> {
+  const vgg = createVgg19Features(await realWeights(), { convGrad: 'native', deepest: ['conv5_1'] })
+  const layers = resolveOptions({}).styleLayers
+  const d = tf.tidy(() => {
+    const tb = rgbTensor(b)
+    const ta = resize(rgbTensor(a), tb.shape[1], tb.shape[2])
+    const fa = vgg.extract(ta, layers, 'max')
+    const fb = vgg.extract(tb, layers, 'max')
+    return layers.map((l) => {
+      const ga = gram(fa.get(l)!)
+      const gb = gram(fb.get(l)!)
+      return tf.div(tf.sum(tf.squaredDifference(ga, gb)), tf.sum(tf.square(gb))).dataSync()[0]!
+    }).reduce((x, y) => x + y, 0) / layers.length
+  })
+  vgg.dispose()
+  return d
+}
