@@ -1,11 +1,15 @@
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import * as tf from '@tensorflow/tfjs-core'
 import { createTfjsObjective, type ObjectiveFactory } from '../../ui/engine/objective.js'
-import { createStyleTransfer, planRun, resolveOptions } from '../../ui/engine/index.js'
+import { planRun, resolveOptions } from '../../ui/engine/index.js'
 import { iterationFlops } from '../../ui/engine/flops.js'
 import { rgbTensor } from '../../ui/engine/image-tensor.js'
 import { createVgg19Features } from '../../ui/engine/vgg19.js'
-import { chooseNodeBackend, type NodeBackend } from '../backend.js'
+import { availableParallelism } from 'node:os'
+import { chooseNodeBackend, createNodeEngine, type NodeBackend } from '../backend.js'
+import { chooseOnnxObjective } from '../onnx/index.js'
 import { drawSampleContent, drawSampleStyle } from '../sample-images.js'
 import { DEFAULT_WEIGHTS_DIR, loadWeightsFromDir } from '../weights-dir.js'
 import { formatDuration } from './progress-bar.js'
@@ -13,41 +17,54 @@ import { formatDuration } from './progress-bar.js'
 /**
  * `npm run bench`: ms per iteration (loss + image gradient, VGG-19 to conv5_1) per backend and
  * size, achieved GFLOP/s, peak memory, and the wall time of the default preset.
- *   --backends wasm,cpu   --sizes 128,256,512   --iters 2   --preset-size 256
+ *   --backends onnx,wasm,cpu   --sizes 128,256,512   --iters 2   --preset-size 256   --torch
  * The preset run is measured at --preset-size; at 512 its time is extrapolated from the measured
  * per-iteration costs (marked "est.") unless --preset-size 512 is given.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: {
-    backends: { type: 'string', default: 'wasm' }, sizes: { type: 'string', default: '128,256,512' },
-    iters: { type: 'string', default: '2' }, 'preset-size': { type: 'string', default: '256' }, weights: { type: 'string' }
+    backends: { type: 'string', default: 'onnx,wasm' }, sizes: { type: 'string', default: '128,256,512' },
+    iters: { type: 'string', default: '2' }, 'preset-size': { type: 'string', default: '256' }, weights: { type: 'string' },
+    torch: { type: 'boolean', default: false }
   } })
   const sizes = values.sizes.split(',').map(Number)
   const iters = Number(values.iters)
   const o = resolveOptions({})
   const rows: string[][] = [['backend', 'size', 'ms/iter', 'GFLOP/s', 'peak tensors MB', 'max RSS MB']]
   const presetRows: string[][] = []
+  const measured = new Map<string, number>()
   for (const name of values.backends.split(',') as NodeBackend[]) {
     const choice = await chooseNodeBackend(name)
     const weights = await loadWeightsFromDir(values.weights ?? DEFAULT_WEIGHTS_DIR)
-    const vgg = createVgg19Features(weights, { convGrad: choice.convGrad, deepest: ['conv5_1'] })
-    const factory: ObjectiveFactory = createTfjsObjective(vgg)
+    let factory: ObjectiveFactory
+    let release: () => Promise<void>
+    if (choice.backend === 'onnx') {
+      const c = await chooseOnnxObjective(weights, { threads: availableParallelism() })
+      if (!c.available) throw new Error(c.reason)
+      factory = c.factory
+      release = () => c.factory.dispose()
+    } else {
+      const vgg = createVgg19Features(weights, { convGrad: choice.convGrad, deepest: ['conv5_1'] })
+      factory = createTfjsObjective(vgg)
+      release = async () => vgg.dispose()
+    }
     const perPixelMs: number[] = []
     for (const size of sizes) {
       const { ms, peakMb } = await timeIteration(factory, size, iters)
       perPixelMs.push(ms / (size * size))
+      measured.set(`${choice.backend}:${size}`, ms)
       const gflops = iterationFlops(size, size, o.contentLayer, o.styleLayers) / (ms / 1000) / 1e9
       rows.push([choice.backend, `${size}x${size}`, ms.toFixed(0), gflops.toFixed(1), peakMb.toFixed(0), (process.resourceUsage().maxRSS / 1024).toFixed(0)])
       console.error(`  ${choice.backend} ${size}: ${ms.toFixed(0)} ms/iter`)
     }
-    vgg.dispose()
+    await release()
     // Default preset: measured at --preset-size, estimated at 512 from the measured costs.
     const presetSize = Number(values['preset-size'])
-    const engine = createStyleTransfer(weights, { convGrad: choice.convGrad })
+    const node = await createNodeEngine(choice, weights)
     const t0 = Date.now()
-    await engine.stylizeAsync(drawSampleContent(presetSize, presetSize), [drawSampleStyle()], { size: presetSize })
+    await node.engine.stylizeAsync(drawSampleContent(presetSize, presetSize), [drawSampleStyle()], { size: presetSize })
     presetRows.push([choice.backend, `${presetSize}x${presetSize}`, formatDuration(Date.now() - t0), 'measured'])
-    engine.dispose()
+    await node.dispose()
     if (presetSize !== 512) {
       const plan = planRun(512, 512, o)
       const costPerPixel = perPixelMs[perPixelMs.length - 1] ?? 0
@@ -59,6 +76,37 @@ async function main(): Promise<void> {
   printTable(rows)
   console.log()
   printTable([['backend', 'default preset', 'wall time', 'how'], ...presetRows])
+  if (values.torch === true) {
+    console.log()
+    const torch = runTorchReference(values.weights ?? DEFAULT_WEIGHTS_DIR, sizes, iters)
+    if (torch === null) {
+      console.log('PyTorch side-by-side skipped: no python3 with torch (Debian: apt-get install python3-torch).')
+    } else {
+      const side: string[][] = [['size', 'PyTorch ms/iter', ...[...new Set([...measured.keys()].map((k) => k.split(':')[0]!))].map((b) => `${b} speed-up`)]]
+      for (const size of sizes) {
+        const t = torch[String(size)] ?? Number.NaN
+        const backends = [...new Set([...measured.keys()].map((k) => k.split(':')[0]!))]
+        side.push([`${size}x${size}`, t.toFixed(0), ...backends.map((b) => `${(t / (measured.get(`${b}:${size}`) ?? Number.NaN)).toFixed(2)}x`)])
+      }
+      printTable(side)
+      const t512 = torch['512']
+      if (t512 !== undefined) console.log(`A 300-step L-BFGS run in PyTorch at 512 px: about ${formatDuration(300 * t512)} (300 x one iteration).`)
+    }
+  }
+}
+
+/** Runs helper/bench/torch-reference.py with the first python3 that has torch; null if none. */
+function runTorchReference(weightsDir: string, sizes: number[], iters: number): Record<string, number> | null {
+  const script = fileURLToPath(new URL('../bench/torch-reference.py', import.meta.url))
+  const manifest = fileURLToPath(new URL('../../models/vgg19.manifest.json', import.meta.url))
+  for (const python of ['python3', '/usr/bin/python3']) {
+    const probe = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' })
+    if (probe.status !== 0) continue
+    const r = spawnSync(python, [script, weightsDir, manifest, sizes.join(','), String(iters)], { encoding: 'utf8', maxBuffer: 1 << 20 })
+    if (r.status !== 0) throw new Error(`PyTorch reference failed: ${r.stderr.split('\n').slice(-3).join(' ')}`)
+    return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Record<string, number>
+  }
+  return null
 }
 
 async function timeIteration(factory: ObjectiveFactory, size: number, iters: number): Promise<{ ms: number; peakMb: number }> {

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 /**
  * Speed of the ONNX objective: ms per iteration (loss + image gradient) at several sizes, with the
  * one-off costs (weights conversion, targets, session creation) printed apart.
@@ -33,9 +34,9 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '2' },
     threads: { type: 'string', default: String(availableParallelism()) },
     pooling: { type: 'string', default: 'max' },
-    weights: { type: 'string', default: '/work/shared/models/vgg19' },
-    content: { type: 'string', default: '/work/shared/images/content/astronaut.png' },
-    style: { type: 'string', default: '/work/shared/images/style/starry_night.jpg' },
+    weights: { type: 'string', default: fileURLToPath(new URL('../../models/vgg19/', import.meta.url)) },
+    content: { type: 'string', default: fileURLToPath(new URL('../../../shared/images/content/astronaut.png', import.meta.url)) },
+    style: { type: 'string', default: fileURLToPath(new URL('../../../shared/images/style/starry_night.jpg', import.meta.url)) },
     'tfjs-targets': { type: 'boolean', default: false }
   }
 })

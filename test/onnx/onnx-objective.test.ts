@@ -9,6 +9,7 @@ import { resolveOptions } from '../../ui/engine/resolve-options.js'
 import type { Pooling, StyleTransferOptions, VggWeights } from '../../ui/engine/types.js'
 import { createVgg19Features, type Vgg19Features } from '../../ui/engine/vgg19.js'
 import { imageTensor } from './images.js'
+import { WEIGHTS_DIR } from '../support/tf.js'
 
 /**
  * The ONNX objective against the tfjs one (the reference: ui/engine/objective.ts) on real images
@@ -16,7 +17,6 @@ import { imageTensor } from './images.js'
  * (9x13 at conv3_4) and the dropped row/column of 'valid' pooling is exercised.
  */
 
-const WEIGHTS_DIR = '/work/shared/models/vgg19'
 const LOSS_TOL = 1e-4
 const GRAD_TOL = 1e-3
 

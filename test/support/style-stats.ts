@@ -7,14 +7,15 @@ import { realWeights, tf } from './tf.js'
 
 /**
  * VGG style distance of image a from reference b: mean over the five Gatys layers of
- * |G_a - G_b|^2 / |G_b|^2, with a resized to b's size first.
+ * |G_a - G_b|^2 / |G_b|^2, with b resized to a's size first (a is the small result; a full-size
+ * painting as b would cost gigabytes of activations).
  */
 export async function vggStyleDistance(a: RgbaImage, b: RgbaImage): Promise<number> {
   const vgg = createVgg19Features(await realWeights(), { convGrad: 'native', deepest: ['conv5_1'] })
   const layers = resolveOptions({}).styleLayers
   const d = tf.tidy(() => {
-    const tb = rgbTensor(b)
-    const ta = resize(rgbTensor(a), tb.shape[1], tb.shape[2])
+    const ta = rgbTensor(a)
+    const tb = resize(rgbTensor(b), ta.shape[1], ta.shape[2])
     const fa = vgg.extract(ta, layers, 'max')
     const fb = vgg.extract(tb, layers, 'max')
     return layers.map((l) => {

@@ -1,0 +1,67 @@
+"""PyTorch reference for `npm run bench -- --torch`: one iteration (loss + image gradient, VGG-19
+to conv5_1) with the same weights, preprocessing and loss normalisation as the engine
+(ui/engine/losses.ts), timed at the given sizes. Prints one JSON object: {"size": ms, ...}.
+Usage: python3 torch-reference.py WEIGHTS_DIR MANIFEST SIZES ITERS"""
+import json, os, sys, time
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+weights_dir, manifest_path, sizes, iters = sys.argv[1], sys.argv[2], [int(s) for s in sys.argv[3].split(',')], int(sys.argv[4])
+torch.set_num_threads(os.cpu_count() or 1)
+manifest = json.load(open(manifest_path))
+raw = b''.join(open(os.path.join(weights_dir, s['path']), 'rb').read() for s in manifest['shards'])
+values = np.frombuffer(raw, dtype='<f2').astype(np.float32)
+params, off = {}, 0
+for spec in manifest['weights']:
+    n = int(np.prod(spec['shape']))
+    params[spec['name']] = values[off:off + n].reshape(spec['shape'])
+    off += n
+layers = [l for l in manifest['layers']][:13]  # conv1_1 .. conv5_1
+convs = []
+for l in layers:
+    k = params[l['name'] + '/kernel']  # HWIO
+    if l['name'] == 'conv1_1':
+        k = k[:, :, ::-1, :]  # BGR weights fed RGB input, as the engine does
+    convs.append((l['name'], torch.from_numpy(np.ascontiguousarray(k.transpose(3, 2, 0, 1))), torch.from_numpy(params[l['name'] + '/bias']), l['poolAfter']))
+mean = torch.tensor([123.68, 116.779, 103.939]).view(1, 3, 1, 1)
+style_layers = ['conv1_1', 'conv2_1', 'conv3_1', 'conv4_1', 'conv5_1']
+lw = np.array([256, 64, 16, 4, 1], dtype=np.float64); lw /= lw.sum()
+
+def features(x):
+    out, h = {}, x * 255 - mean
+    for name, k, b, pool in convs:
+        h = F.relu(F.conv2d(h, k, b, padding=1))
+        out[name] = h
+        if pool and name != 'conv5_1':
+            h = F.max_pool2d(h, 2)
+    return out
+
+def gram(f):
+    c, hw = f.shape[1], f.shape[2] * f.shape[3]
+    m = f.reshape(c, hw)
+    return m @ m.t() / hw
+
+result = {}
+for size in sizes:
+    torch.manual_seed(0)
+    content = torch.rand(1, 3, size, size)
+    style = torch.rand(1, 3, size, size)
+    with torch.no_grad():
+        fc, fs = features(content), features(style)
+        ct = fc['conv4_2'] if 'conv4_2' in fc else None
+        grams = [gram(fs[l]) for l in style_layers]
+    x = content.clone().requires_grad_(True)
+    def step():
+        x.grad = None
+        f = features(x)
+        loss = ((f['conv4_2'] - ct) ** 2).mean() / (ct ** 2).mean()
+        for j, l in enumerate(style_layers):
+            loss = loss + 50 * lw[j] * ((gram(f[l]) - grams[j]) ** 2).mean() / (grams[j] ** 2).mean()
+        loss.backward()
+    step()  # warm-up
+    t0 = time.perf_counter()
+    for _ in range(iters):
+        step()
+    result[str(size)] = (time.perf_counter() - t0) / iters * 1000
+print(json.dumps(result))
