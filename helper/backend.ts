@@ -5,6 +5,8 @@ import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs'
 import type { ConvGradMode } from '../ui/engine/vgg19.js'
 import { createStyleTransfer, type StyleTransfer } from '../ui/engine/index.js'
+import { createTfjsObjective, type ObjectiveFactory, type ObjectiveInputs } from '../ui/engine/objective.js'
+import { createVgg19Features } from '../ui/engine/vgg19.js'
 import type { VggWeights } from '../ui/engine/types.js'
 import { availableParallelism } from 'node:os'
 import { chooseOnnxObjective, probeOnnxRuntime } from './onnx/index.js'
@@ -107,12 +109,20 @@ export async function createNodeEngine(choice: BackendChoice, weights: VggWeight
   if (choice.backend === 'onnx') {
     const c = await chooseOnnxObjective(weights, { threads: availableParallelism() })
     if (c.available) {
-      const engine = createStyleTransfer(weights, { objective: c.factory })
+      // The graph has no transparency masks: images with alpha go through the tfjs objective.
+      const vgg = createVgg19Features(weights, { convGrad: choice.convGrad, deepest: ['conv5_1'] })
+      const tfjs = createTfjsObjective(vgg)
+      const onnx = c.factory
+      const objective: ObjectiveFactory = Object.assign(
+        (inputs: ObjectiveInputs) => ((inputs.contentMask ?? null) !== null || (inputs.styleMasks ?? []).some((m) => m !== null) ? tfjs(inputs) : onnx(inputs)),
+        { supportsMasks: true }
+      )
+      const engine = createStyleTransfer(weights, { objective })
       return {
         engine,
         description: c.reason.replace(/^onnx: selected /, 'onnx '),
-        releaseCaches: () => c.factory.releaseSessions(),
-        dispose: async () => { engine.dispose(); await c.factory.dispose() }
+        releaseCaches: () => onnx.releaseSessions(),
+        dispose: async () => { engine.dispose(); vgg.dispose(); await onnx.dispose() }
       }
     }
     choice.reasons.push(c.reason)

@@ -14,14 +14,20 @@ import * as tf from '@tensorflow/tfjs-core'
 
 const EPS = 1e-8
 
-/** Gram matrix of features [1, H, W, C] as F^T F / (H W), shape [C, C]. */
-export function gram(features: tf.Tensor4D): tf.Tensor2D {
+/**
+ * Gram matrix of features [1, H, W, C] as F^T F / (H W), shape [C, C]. With a mask [1, H, W, 1]
+ * in 0..1 (alpha brought to this layer's resolution), positions are weighted by it:
+ * sum_p m_p f_p f_p^T / sum_p m_p, so transparent pixels add nothing to the statistics.
+ */
+export function gram(features: tf.Tensor4D, mask: tf.Tensor4D | null = null): tf.Tensor2D {
   return tf.tidy(() => {
     const [, h, w, c] = features.shape
     const f = tf.reshape(features, [h * w, c]) as tf.Tensor2D
     // matMul(transpose(F), F) rather than matMul(F, F, true): the wasm backend's transposed
     // matMul path measured slower than an explicit transpose.
-    return tf.div(tf.matMul(tf.transpose(f), f), h * w) as tf.Tensor2D
+    if (mask === null) return tf.div(tf.matMul(tf.transpose(f), f), h * w) as tf.Tensor2D
+    const m = tf.reshape(mask, [h * w, 1])
+    return tf.div(tf.matMul(tf.transpose(tf.mul(f, m)), f), tf.add(tf.sum(m), EPS)) as tf.Tensor2D
   })
 }
 
@@ -30,8 +36,19 @@ export function meanSquare(t: tf.Tensor): number {
   return tf.tidy(() => tf.mean(tf.square(t)).dataSync()[0] as number)
 }
 
-export function contentLoss(features: tf.Tensor, target: tf.Tensor, targetMeanSquare: number): tf.Scalar {
-  return tf.tidy(() => tf.div(tf.mean(tf.squaredDifference(features, target)), targetMeanSquare + EPS) as tf.Scalar)
+/** Mean square of a target, over the masked positions when a mask is given. */
+export function maskedMeanSquare(t: tf.Tensor4D, mask: tf.Tensor4D | null): number {
+  if (mask === null) return meanSquare(t)
+  return tf.tidy(() => tf.div(tf.sum(tf.mul(tf.square(t), mask)), tf.mul(tf.add(tf.sum(mask), EPS), t.shape[3])).dataSync()[0] as number)
+}
+
+export function contentLoss(features: tf.Tensor, target: tf.Tensor, targetMeanSquare: number, mask: tf.Tensor4D | null = null): tf.Scalar {
+  return tf.tidy(() => {
+    const sq = tf.squaredDifference(features, target)
+    // Masked: the mean over opaque positions only, so transparent pixels do not pull the image.
+    const mean = mask === null ? tf.mean(sq) : tf.div(tf.sum(tf.mul(sq, mask)), tf.mul(tf.add(tf.sum(mask), EPS), features.shape[3] as number))
+    return tf.div(mean, targetMeanSquare + EPS) as tf.Scalar
+  })
 }
 
 export function styleLoss(g: tf.Tensor2D, target: tf.Tensor2D, targetMeanSquare: number): tf.Scalar {

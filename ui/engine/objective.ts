@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { contentLoss, gram, meanSquare, styleLoss, tvLoss } from './losses.js'
+import { contentLoss, gram, maskedMeanSquare, meanSquare, styleLoss, tvLoss } from './losses.js'
 import type { Evaluation } from './optimizers.js'
-import type { StyleTransferOptions } from './types.js'
-import type { Vgg19Features } from './vgg19.js'
+import type { ConvLayerName, StyleTransferOptions } from './types.js'
+import { maskPyramid, type Vgg19Features } from './vgg19.js'
 
 /**
  * The Gatys objective at one scale: targets computed once, then loss and image gradient on
@@ -19,9 +19,15 @@ export interface ObjectiveInputs {
   /** Style images at this scale, each [1, h, w, 3] in 0..1, with their blend weights. */
   styles: readonly tf.Tensor4D[]
   options: StyleTransferOptions
+  /**
+   * Alpha masks [1, H, W, 1] in 0..1, null where the image is fully opaque. Only the tfjs
+   * objective reads them; a factory that cannot must set `supportsMasks: false`.
+   */
+  contentMask?: tf.Tensor4D | null
+  styleMasks?: ReadonlyArray<tf.Tensor4D | null>
 }
 
-export type ObjectiveFactory = (inputs: ObjectiveInputs) => Promise<Objective>
+export type ObjectiveFactory = ((inputs: ObjectiveInputs) => Promise<Objective>) & { supportsMasks?: boolean }
 
 /** Normalised weights (sum 1). */
 export function normalise(ws: readonly number[]): number[] {
@@ -30,14 +36,16 @@ export function normalise(ws: readonly number[]): number[] {
 }
 
 /** Style targets: per layer, the blend of the styles' Gram matrices (statistics, not images). */
-export function styleTargets(vgg: Vgg19Features, styles: readonly tf.Tensor4D[], o: StyleTransferOptions): tf.Tensor2D[] {
+export function styleTargets(vgg: Vgg19Features, styles: readonly tf.Tensor4D[], o: StyleTransferOptions, masks: ReadonlyArray<tf.Tensor4D | null> = []): tf.Tensor2D[] {
   const blend = normalise(o.styleBlend.length === styles.length ? o.styleBlend : styles.map(() => 1))
   return tf.tidy(() => {
     const sums = o.styleLayers.map(() => null as tf.Tensor2D | null)
     styles.forEach((style, i) => {
       const feats = vgg.extract(style, o.styleLayers, o.pooling)
+      const mask = masks[i] ?? null
+      const pyramid = mask === null ? null : maskPyramid(mask, o.styleLayers)
       o.styleLayers.forEach((l, j) => {
-        const g = tf.mul(gram(feats.get(l) as tf.Tensor4D), blend[i] as number) as tf.Tensor2D
+        const g = tf.mul(gram(feats.get(l) as tf.Tensor4D, pyramid?.get(l) ?? null), blend[i] as number) as tf.Tensor2D
         const prev = sums[j] ?? null
         sums[j] = prev === null ? g : (tf.add(prev, g) as tf.Tensor2D)
       })
@@ -47,20 +55,24 @@ export function styleTargets(vgg: Vgg19Features, styles: readonly tf.Tensor4D[],
 }
 
 export function createTfjsObjective(vgg: Vgg19Features): ObjectiveFactory {
-  return async ({ content, styles, options: o }) => {
+  const factory: ObjectiveFactory = async ({ content, styles, options: o, contentMask = null, styleMasks = [] }) => {
+    const layers = [...new Set([o.contentLayer, ...o.styleLayers])]
+    // The content mask at every layer's resolution, kept for the whole scale (not in a tidy: tidy
+    // does not look inside a Map and would free them).
+    const masks = contentMask === null ? null : maskPyramid(contentMask, layers)
+    const maskAt = (l: ConvLayerName): tf.Tensor4D | null => masks?.get(l) ?? null
     const contentTarget = tf.tidy(() => vgg.extract(content, [o.contentLayer], o.pooling).get(o.contentLayer) as tf.Tensor4D)
-    const grams = styleTargets(vgg, styles, o)
-    const contentNorm = meanSquare(contentTarget)
+    const grams = styleTargets(vgg, styles, o, styleMasks)
+    const contentNorm = maskedMeanSquare(contentTarget, maskAt(o.contentLayer))
     const gramNorms = grams.map(meanSquare)
     const layerWeights = normalise(o.styleLayerWeights)
-    const layers = [...new Set([o.contentLayer, ...o.styleLayers])]
 
     const lossFn = (img: tf.Tensor, keepParts: (p: tf.Tensor) => void): tf.Scalar => {
       const feats = vgg.extract(img as tf.Tensor4D, layers, o.pooling)
-      const c = tf.mul(contentLoss(feats.get(o.contentLayer) as tf.Tensor, contentTarget, contentNorm), o.contentWeight)
+      const c = tf.mul(contentLoss(feats.get(o.contentLayer) as tf.Tensor, contentTarget, contentNorm, maskAt(o.contentLayer)), o.contentWeight)
       let s: tf.Tensor = tf.scalar(0)
       o.styleLayers.forEach((l, j) => {
-        const term = styleLoss(gram(feats.get(l) as tf.Tensor4D), grams[j] as tf.Tensor2D, gramNorms[j] as number)
+        const term = styleLoss(gram(feats.get(l) as tf.Tensor4D, maskAt(l)), grams[j] as tf.Tensor2D, gramNorms[j] as number)
         s = tf.add(s, tf.mul(term, (layerWeights[j] as number) * o.styleWeight))
       })
       const tv = tf.mul(tvLoss(img as tf.Tensor4D), o.tvWeight)
@@ -84,7 +96,10 @@ export function createTfjsObjective(vgg: Vgg19Features): ObjectiveFactory {
       dispose() {
         contentTarget.dispose()
         for (const g of grams) g.dispose()
+        if (masks !== null) for (const m of new Set(masks.values())) if (m !== contentMask) m.dispose()
       }
     }
   }
+  factory.supportsMasks = true
+  return factory
 }

@@ -67,8 +67,20 @@ export function createStyleTransfer(weights: VggWeights, init: StyleTransferInit
     let pixelIterationsDone = 0
     let done = 0
 
-    const contentFull = rgbTensor(content)
-    const styleFull = styles.map(rgbTensor)
+    // Transparency: alpha planes as [1, H, W, 1] masks in 0..1 (null when fully opaque), so that
+    // transparent pixels neither pull the content term nor enter any Gram matrix. Whatever colour
+    // hides under alpha 0 is replaced by the mean visible colour first: the receptive fields of
+    // deep layers reach across the edge, and hidden noise would otherwise leak in.
+    const contentAlphaFull = alphaTensor(alpha, content.width, content.height)
+    const styleAlphaFull = styles.map((s) => alphaTensor(alphaChannel(s), s.width, s.height))
+    const contentFull = fillHidden(rgbTensor(content), contentAlphaFull)
+    const styleFull = styles.map((s, i) => fillHidden(rgbTensor(s), styleAlphaFull[i] ?? null))
+    const masked = contentAlphaFull !== null || styleAlphaFull.some((a) => a !== null)
+    if (masked && makeObjective.supportsMasks !== true) {
+      tf.dispose([contentFull, ...styleFull, ...[contentAlphaFull, ...styleAlphaFull].filter((t): t is tf.Tensor4D => t !== null)])
+      throw new Error('this loss evaluator cannot mask transparent pixels; use the tfjs objective for images with alpha')
+    }
+    let contentMask: tf.Tensor4D | null = null
     const stepper: Stepper = o.optimizer === 'adam' ? createAdam(o.learningRate) : createLbfgs()
     const average = new IterateAverage(o.optimizer === 'adam' ? o.emaDecay : 0)
     let best: tf.Tensor4D | null = null
@@ -86,10 +98,14 @@ export function createStyleTransfer(weights: VggWeights, init: StyleTransferInit
           const [sw, sh] = sizeToFit(styles[i]!.width, styles[i]!.height, styleLong, MIN_SIDE)
           return resize(s, sh, sw)
         })
+        contentMask?.dispose()
+        contentMask = contentAlphaFull === null ? null : resize(contentAlphaFull, height, width)
+        const styleMasks = styleAlphaFull.map((a, i) => (a === null ? null : resize(a, stylesAt[i]!.shape[1], stylesAt[i]!.shape[2])))
         try {
-          objective = await makeObjective({ content: contentAt, styles: stylesAt, options: o })
+          objective = await makeObjective({ content: contentAt, styles: stylesAt, options: o, contentMask, styleMasks })
         } finally {
           for (const s of stylesAt) s.dispose()
+          for (const m of styleMasks) m?.dispose()
         }
         x?.dispose()
         if (best === null) {
@@ -158,6 +174,9 @@ export function createStyleTransfer(weights: VggWeights, init: StyleTransferInit
       stepper.dispose()
       contentFull.dispose()
       for (const s of styleFull) s.dispose()
+      contentMask?.dispose()
+      contentAlphaFull?.dispose()
+      for (const a of styleAlphaFull) a?.dispose()
     }
   }
 
@@ -186,6 +205,22 @@ export function createStyleTransfer(weights: VggWeights, init: StyleTransferInit
       vgg?.dispose()
     }
   }
+}
+
+/** rgb * a + mean visible colour * (1 - a); takes ownership of rgb. */
+function fillHidden(rgb: tf.Tensor4D, alpha: tf.Tensor4D | null): tf.Tensor4D {
+  if (alpha === null) return rgb
+  const out = tf.tidy(() => {
+    const mean = tf.div(tf.sum(tf.mul(rgb, alpha), [0, 1, 2], true), tf.add(tf.sum(alpha), 1e-6))
+    return tf.add(tf.mul(rgb, alpha), tf.mul(mean, tf.sub(1, alpha))) as tf.Tensor4D
+  })
+  rgb.dispose()
+  return out
+}
+
+function alphaTensor(alpha: Uint8Array | null, width: number, height: number): tf.Tensor4D | null {
+  if (alpha === null) return null
+  return tf.tidy(() => tf.div(tf.tensor4d(Float32Array.from(alpha), [1, height, width, 1]), 255) as tf.Tensor4D)
 }
 
 /** An RGBA image resized (alpha too) through the engine's area-aware resize. */

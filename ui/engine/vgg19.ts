@@ -26,6 +26,27 @@ export interface Vgg19Features {
   dispose(): void
 }
 
+/**
+ * A pixel mask [1, H, W, 1] brought to the resolution of each requested layer: unchanged through
+ * the 'same' convs, 2x2 average-pooled wherever the network pools.
+ */
+export function maskPyramid(mask: tf.Tensor4D, layers: readonly ConvLayerName[]): Map<ConvLayerName, tf.Tensor4D> {
+  const want = new Set(layers)
+  const out = new Map<ConvLayerName, tf.Tensor4D>()
+  const path = layersUpTo(layers)
+  let m = mask
+  path.forEach((name, i) => {
+    if (want.has(name)) out.set(name, m)
+    // A pooled mask is only made when a later layer needs it; one no layer took is freed.
+    if (POOL_AFTER.has(name) && i < path.length - 1) {
+      const next = tf.avgPool(m, 2, 2, 'valid')
+      if (m !== mask && ![...out.values()].includes(m)) m.dispose()
+      m = next
+    }
+  })
+  return out
+}
+
 export interface Vgg19Config {
   convGrad: ConvGradMode
   /** Layers whose weights are kept: all up to the deepest of these. */
