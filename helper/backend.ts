@@ -38,7 +38,7 @@ const ORDER: NodeBackend[] = ['tensorflow-gpu', 'webgpu', 'onnx', 'tensorflow', 
 // Dynamic import through a variable so bundlers and tsc do not require optional packages.
 const importOptional = (name: string): Promise<unknown> => import(/* @vite-ignore */ name)
 
-async function tryBackend(b: NodeBackend): Promise<string> {
+async function tryBackend(b: NodeBackend, asked: boolean): Promise<string> {
   switch (b) {
     case 'tensorflow-gpu':
       await importOptional('@tensorflow/tfjs-node-gpu')
@@ -49,8 +49,12 @@ async function tryBackend(b: NodeBackend): Promise<string> {
     case 'webgpu': {
       const dawn = (await importOptional('webgpu')) as { create(opts: string[]): unknown; globals: object }
       Object.assign(globalThis, dawn.globals)
-      const gpu = dawn.create([]) as { requestAdapter(): Promise<unknown> }
-      if ((await gpu.requestAdapter()) === null) throw new Error('Dawn found no GPU adapter')
+      const gpu = dawn.create([]) as { requestAdapter(): Promise<{ isFallbackAdapter?: boolean; info?: { description?: string; architecture?: string } } | null> }
+      const adapter = await gpu.requestAdapter()
+      if (adapter === null) throw new Error('Dawn found no GPU adapter')
+      const name = `${adapter.info?.description ?? ''} ${adapter.info?.architecture ?? ''}`.trim()
+      // A software adapter (SwiftShader) is far slower than the CPU paths below: only on request.
+      if (!asked && (adapter.isFallbackAdapter === true || /swiftshader/i.test(name))) throw new Error(`only a software adapter (${name})`)
       Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true })
       await importOptional('@tensorflow/tfjs-backend-webgpu')
       return 'webgpu'
@@ -77,7 +81,7 @@ export async function chooseNodeBackend(prefer?: NodeBackend): Promise<BackendCh
   const reasons: string[] = []
   for (const b of candidates) {
     try {
-      const tfjsName = await tryBackend(b)
+      const tfjsName = await tryBackend(b, prefer !== undefined)
       if (!(await tf.setBackend(tfjsName))) throw new Error(`tfjs could not start the ${tfjsName} backend`)
       await tf.ready()
       reasons.push(`${b}: selected`)

@@ -15,21 +15,21 @@ test('gram is F^T F / (H W), by hand on a 2x2x2 map', () => {
   tf.dispose([f, g])
 })
 
-test('content loss is the mean squared error over the target mean square', () => {
+test('content loss is the mean squared error over the target mean square', async () => {
   const f = tf.tensor([1, 2, 3, 4])
   const t = tf.tensor([1, 1, 1, 1])
   // (0 + 1 + 4 + 9) / 4 = 3.5, target mean square 1
-  close(meanSquare(t), 1)
-  const l = contentLoss(f, t, meanSquare(t))
+  close(await meanSquare(t), 1)
+  const l = contentLoss(f, t, await meanSquare(t))
   close(l.dataSync()[0]!, 3.5)
   tf.dispose([f, t, l])
 })
 
-test('style loss is the mean squared Gram difference over the target mean square', () => {
+test('style loss is the mean squared Gram difference over the target mean square', async () => {
   const g = tf.tensor2d([[1, 2], [3, 4]])
   const t = tf.tensor2d([[1, 0], [0, 1]])
   // diffs 0, 2, 3, 3 -> mean square 5.5; target mean square 0.5 -> 11
-  const l = styleLoss(g, t, meanSquare(t))
+  const l = styleLoss(g, t, await meanSquare(t))
   close(l.dataSync()[0]!, 11)
   tf.dispose([g, t, l])
 })

@@ -77,9 +77,11 @@ export async function toRgbaImage(x: tf.Tensor4D, alpha: Uint8Array | null): Pro
 }
 
 /** Resizes a plain alpha plane with bilinear sampling (for putting alpha back at output size). */
-export function resizeAlpha(alpha: Uint8Array, width: number, height: number, outW: number, outH: number): Uint8Array {
-  return tf.tidy(() => {
-    const t = tf.tensor4d(Float32Array.from(alpha), [1, height, width, 1])
-    return Uint8Array.from(tf.round(tf.clipByValue(resize(t, outH, outW), 0, 255)).dataSync())
-  })
+export async function resizeAlpha(alpha: Uint8Array, width: number, height: number, outW: number, outH: number): Promise<Uint8Array> {
+  const r = tf.tidy(() => tf.round(tf.clipByValue(resize(tf.tensor4d(Float32Array.from(alpha), [1, height, width, 1]), outH, outW), 0, 255)))
+  try {
+    return Uint8Array.from(await r.data())
+  } finally {
+    r.dispose()
+  }
 }

@@ -31,15 +31,24 @@ export function gram(features: tf.Tensor4D, mask: tf.Tensor4D | null = null): tf
   })
 }
 
+/** Reads a scalar tensor and frees it. Async: WebGPU on Dawn (Node) has no synchronous read. */
+export async function readScalar(t: tf.Tensor): Promise<number> {
+  try {
+    return (await t.data())[0] as number
+  } finally {
+    t.dispose()
+  }
+}
+
 /** Normaliser of a target: its mean square (content) or squared norm (Gram). Plain number. */
-export function meanSquare(t: tf.Tensor): number {
-  return tf.tidy(() => tf.mean(tf.square(t)).dataSync()[0] as number)
+export function meanSquare(t: tf.Tensor): Promise<number> {
+  return readScalar(tf.tidy(() => tf.mean(tf.square(t))))
 }
 
 /** Mean square of a target, over the masked positions when a mask is given. */
-export function maskedMeanSquare(t: tf.Tensor4D, mask: tf.Tensor4D | null): number {
+export function maskedMeanSquare(t: tf.Tensor4D, mask: tf.Tensor4D | null): Promise<number> {
   if (mask === null) return meanSquare(t)
-  return tf.tidy(() => tf.div(tf.sum(tf.mul(tf.square(t), mask)), tf.mul(tf.add(tf.sum(mask), EPS), t.shape[3])).dataSync()[0] as number)
+  return readScalar(tf.tidy(() => tf.div(tf.sum(tf.mul(tf.square(t), mask)), tf.mul(tf.add(tf.sum(mask), EPS), t.shape[3]))))
 }
 
 export function contentLoss(features: tf.Tensor, target: tf.Tensor, targetMeanSquare: number, mask: tf.Tensor4D | null = null): tf.Scalar {

@@ -63,8 +63,8 @@ export function createTfjsObjective(vgg: Vgg19Features): ObjectiveFactory {
     const maskAt = (l: ConvLayerName): tf.Tensor4D | null => masks?.get(l) ?? null
     const contentTarget = tf.tidy(() => vgg.extract(content, [o.contentLayer], o.pooling).get(o.contentLayer) as tf.Tensor4D)
     const grams = styleTargets(vgg, styles, o, styleMasks)
-    const contentNorm = maskedMeanSquare(contentTarget, maskAt(o.contentLayer))
-    const gramNorms = grams.map(meanSquare)
+    const contentNorm = await maskedMeanSquare(contentTarget, maskAt(o.contentLayer))
+    const gramNorms = await Promise.all(grams.map(meanSquare))
     const layerWeights = normalise(o.styleLayerWeights)
 
     const lossFn = (img: tf.Tensor, keepParts: (p: tf.Tensor) => void): tf.Scalar => {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
+import { readScalar } from './losses.js'
 
 /** Loss and gradient at a point; the caller owns (and disposes) `grad`. */
 export interface Evaluation {
@@ -72,7 +73,14 @@ export function createAdam(lr: number, beta1 = 0.9, beta2 = 0.99, eps = 1e-8): S
 
 interface Pair { s: tf.Tensor; y: tf.Tensor; rho: number }
 
-const dot = (a: tf.Tensor, b: tf.Tensor): number => tf.tidy(() => tf.sum(tf.mul(a, b)).dataSync()[0] as number)
+const dot = (a: tf.Tensor, b: tf.Tensor): Promise<number> => readScalar(tf.tidy(() => tf.sum(tf.mul(a, b))))
+
+/** q <- q + k * v, freeing the old q. */
+function axpy(q: tf.Tensor, v: tf.Tensor, k: number): tf.Tensor {
+  const next = tf.tidy(() => tf.add(q, tf.mul(v, k)))
+  q.dispose()
+  return next
+}
 
 /**
  * L-BFGS (Nocedal & Wright, Algorithm 7.4 two-loop recursion) with a backtracking Armijo line
@@ -91,24 +99,29 @@ export function createLbfgs(lr = 1, history = 10, c1 = 1e-4, maxBacktracks = 6):
     for (const p of pairs) { p.s.dispose(); p.y.dispose() }
     pairs = []
   }
-  const direction = (g: tf.Tensor): tf.Tensor => tf.tidy(() => {
+  // Two-loop recursion; scalars are read asynchronously (no synchronous GPU reads), so the
+  // tensors are freed by hand rather than in one tidy.
+  const direction = async (g: tf.Tensor): Promise<tf.Tensor> => {
     let q: tf.Tensor = tf.neg(g)
     const alphas: number[] = []
     for (let i = pairs.length - 1; i >= 0; i--) {
       const p = pairs[i] as Pair
-      const a = p.rho * tf.sum(tf.mul(p.s, q)).dataSync()[0]!
+      const a = p.rho * (await dot(p.s, q))
       alphas[i] = a
-      q = tf.sub(q, tf.mul(p.y, a))
+      q = axpy(q, p.y, -a)
     }
     const last = pairs[pairs.length - 1]
-    if (last !== undefined) q = tf.mul(q, 1 / (last.rho * tf.sum(tf.square(last.y)).dataSync()[0]!))
+    if (last !== undefined) {
+      const yy = await dot(last.y, last.y)
+      q = axpy(q, q, 1 / (last.rho * yy) - 1)
+    }
     for (let i = 0; i < pairs.length; i++) {
       const p = pairs[i] as Pair
-      const b = p.rho * tf.sum(tf.mul(p.y, q)).dataSync()[0]!
-      q = tf.add(q, tf.mul(p.s, alphas[i]! - b))
+      const b = p.rho * (await dot(p.y, q))
+      q = axpy(q, p.s, alphas[i]! - b)
     }
     return q
-  })
+  }
   return {
     async step(x, evaluate) {
       if (cache === null || cache.x !== x) {
@@ -117,16 +130,16 @@ export function createLbfgs(lr = 1, history = 10, c1 = 1e-4, maxBacktracks = 6):
         cache = { x, ...e }
       }
       const { loss: f0, grad: g0 } = cache
-      let d = direction(g0)
-      let slope = dot(g0, d)
+      let d = await direction(g0)
+      let slope = await dot(g0, d)
       if (!(slope < 0)) {
         // Not a descent direction (curvature pairs went stale): restart from steepest descent.
         clearPairs()
         d.dispose()
         d = tf.neg(g0)
-        slope = dot(g0, d)
+        slope = await dot(g0, d)
       }
-      let t = pairs.length === 0 ? Math.min(1, 1 / tf.tidy(() => tf.sum(tf.abs(g0)).dataSync()[0]!)) * lr : lr
+      let t = pairs.length === 0 ? Math.min(1, 1 / (await readScalar(tf.tidy(() => tf.sum(tf.abs(g0)))))) * lr : lr
       let accepted: { x: tf.Tensor; e: Evaluation } | null = null
       for (let k = 0; k <= maxBacktracks; k++) {
         const xt = tf.tidy(() => tf.add(x, tf.mul(d, t)))
@@ -143,7 +156,7 @@ export function createLbfgs(lr = 1, history = 10, c1 = 1e-4, maxBacktracks = 6):
       const s = tf.tidy(() => tf.mul(d, t))
       const y = tf.sub(e.grad, g0)
       d.dispose()
-      const sy = dot(s, y)
+      const sy = await dot(s, y)
       if (sy > 1e-10) {
         pairs.push({ s, y, rho: 1 / sy })
         if (pairs.length > history) { const old = pairs.shift() as Pair; old.s.dispose(); old.y.dispose() }

@@ -161,7 +161,7 @@ export function createStyleTransfer(weights: VggWeights, init: StyleTransferInit
         ? resize(contentFull, last.height, last.width)
         : resize(finalBest, last.height, last.width)
       try {
-        const outAlpha = alpha === null ? null : resizeAlpha(alpha, content.width, content.height, last.width, last.height)
+        const outAlpha = alpha === null ? null : await resizeAlpha(alpha, content.width, content.height, last.width, last.height)
         return { image: await toRgbaImage(out, outAlpha), stopped, iterations: done, elapsedMs: now() - start }
       } finally {
         out.dispose()
@@ -228,7 +228,7 @@ async function resizeImage(image: RgbaImage, width: number, height: number): Pro
   const t = tf.tidy(() => resize(rgbTensor(image), height, width))
   const alpha = alphaChannel(image)
   try {
-    return await toRgbaImage(t, alpha === null ? null : resizeAlpha(alpha, image.width, image.height, width, height))
+    return await toRgbaImage(t, alpha === null ? null : await resizeAlpha(alpha, image.width, image.height, width, height))
   } finally {
     t.dispose()
   }
