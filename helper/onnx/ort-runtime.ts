@@ -1,4 +1,7 @@
+import { existsSync, readdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { availableParallelism } from 'node:os'
+import { dirname, join } from 'node:path'
 // Types only: the runtime module is imported dynamically so that a platform without
 // onnxruntime-node's native binary can still load this file and get a reason instead of a crash.
 import type * as Ort from 'onnxruntime-node'
@@ -9,6 +12,21 @@ export type OrtSession = Ort.InferenceSession
 export type OrtTensor = Ort.Tensor
 
 let loading: Promise<OrtModule> | null = null
+
+/**
+ * The CUDA provider is not shipped in the npm package (its postinstall fetches it from NuGet,
+ * skipped here by .npmrc); where a user installed it (README), the probe tries it first.
+ */
+let providers: string[] = ['cpu']
+function cudaProviderInstalled(): boolean {
+  try {
+    const bin = dirname(createRequire(import.meta.url).resolve('onnxruntime-node'))
+    const root = join(bin, '..', 'bin')
+    return existsSync(root) && readdirSync(root, { recursive: true }).some((f) => String(f).includes('onnxruntime_providers_cuda'))
+  } catch {
+    return false
+  }
+}
 
 /** onnxruntime-node, loaded once. Rejects when its native binding cannot load here. */
 export function loadOrt(): Promise<OrtModule> {
@@ -28,7 +46,7 @@ export interface SessionConfig {
  */
 export function sessionOptions(config: SessionConfig = {}): Ort.InferenceSession.SessionOptions {
   return {
-    executionProviders: ['cpu'],
+    executionProviders: providers,
     intraOpNumThreads: config.threads ?? availableParallelism(),
     interOpNumThreads: 1,
     executionMode: 'sequential',
@@ -53,6 +71,16 @@ export async function probeOnnxRuntime(config: SessionConfig = {}): Promise<Onnx
     loading = null
     return { available: false, reason: /Cannot find (module|package)/.test(msg) ? 'onnxruntime-node is not installed' : `onnxruntime-node failed to load: ${msg}` }
   }
+  if (cudaProviderInstalled()) {
+    providers = ['cuda', 'cpu']
+    const cuda = await runProbe(ort, config)
+    if (cuda.available) return { ...cuda, detail: cuda.detail.replace(', cpu,', ', cuda,') }
+    providers = ['cpu']
+  }
+  return runProbe(ort, config)
+}
+
+async function runProbe(ort: OrtModule, config: SessionConfig): Promise<OnnxProbe> {
   let session: OrtSession | null = null
   try {
     const g = new GraphBuilder('probe')
