@@ -1,0 +1,146 @@
+// The playground page: a simulated editor beside the very same panel (ui.html) in an iframe.
+// Query parameters seed the stored settings, e.g. ?backend=wasm&size=32&quality=custom&steps=1.
+import type { Settings } from '../../plugin/messages.js'
+import { type Layer, PlaygroundDocument, drawDocument, hitTest } from './document.js'
+import { drawContentAsync, drawStyleAsync } from './sample-layers.js'
+import { SimulatedSandbox } from './sandbox.js'
+
+const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T
+const canvas = $<HTMLCanvasElement>('page')
+const frame = $<HTMLIFrameElement>('panel')
+const list = $<HTMLUListElement>('layers')
+const doc = new PlaygroundDocument()
+
+function settingsFromQuery(): Partial<Settings> {
+  const q = new URLSearchParams(location.search)
+  const out: Record<string, unknown> = { weightsUrl: new URL('/weights/', location.href).href }
+  for (const [key, value] of q) out[key] = /^\d+(\.\d+)?$/.test(value) ? Number(value) : value
+  return out as Partial<Settings>
+}
+
+function toast(message: string): void {
+  const el = $('toast')
+  el.textContent = message
+  el.hidden = false
+  setTimeout(() => { if (el.textContent === message) el.hidden = true }, 4000)
+}
+
+const sandbox = new SimulatedSandbox({
+  doc,
+  // Structured clone, as Figma's postMessage does.
+  post: (message) => frame.contentWindow?.postMessage({ pluginMessage: message }, '*'),
+  notify: toast,
+  initialSettings: settingsFromQuery()
+})
+window.addEventListener('message', (event) => {
+  if (event.source !== frame.contentWindow) return
+  const data: unknown = event.data
+  if (typeof data === 'object' && data !== null && 'pluginMessage' in data) void sandbox.handleAsync(data.pluginMessage)
+})
+
+function render(): void {
+  drawDocument(doc, canvas)
+  list.replaceChildren(...[...doc.layers].reverse().map((layer) => {
+    const item = document.createElement('li')
+    const button = document.createElement('button')
+    button.type = 'button'
+    button.textContent = layer.name
+    button.dataset['id'] = layer.id
+    button.setAttribute('aria-pressed', String(doc.selection.includes(layer.id)))
+    button.addEventListener('click', (e) => selectLayer(layer, e.shiftKey || e.metaKey || e.ctrlKey))
+    item.append(button)
+    if (layer.pluginData['recipe'] !== undefined) {
+      const rerun = document.createElement('button')
+      rerun.type = 'button'
+      rerun.textContent = 'Re-run style transfer'
+      rerun.addEventListener('click', () => rerunFrom(layer))
+      item.append(rerun)
+    }
+    return item
+  }))
+  $<HTMLButtonElement>('undo').disabled = !doc.canUndo
+}
+doc.listeners.add(render)
+
+function selectLayer(layer: Layer, add: boolean): void {
+  if (!add) return doc.select([layer.id])
+  doc.select(doc.selection.includes(layer.id) ? doc.selection.filter((id) => id !== layer.id) : [...doc.selection, layer.id])
+}
+
+/** Like Figma's relaunch button: reopen the panel and hand it the stored recipe. */
+function rerunFrom(layer: Layer): void {
+  sandbox.pendingRecipe = JSON.parse(layer.pluginData['recipe'] ?? 'null')
+  frame.src = 'ui.html'
+}
+
+canvas.addEventListener('click', (e) => {
+  const rect = canvas.getBoundingClientRect()
+  const layer = hitTest(doc, (e.clientX - rect.left) * (canvas.width / rect.width), (e.clientY - rect.top) * (canvas.height / rect.height))
+  if (layer === null) doc.select([])
+  else selectLayer(layer, e.shiftKey || e.metaKey || e.ctrlKey)
+})
+
+/** Adds a dropped or chosen file as a new layer; a file no browser can decode becomes a broken layer. */
+async function addFileAsync(file: File): Promise<void> {
+  const bytes = new Uint8Array(await file.arrayBuffer())
+  let bitmap: ImageBitmap | null = null
+  try {
+    bitmap = await createImageBitmap(new Blob([bytes]))
+  } catch {
+    toast(`“${file.name}” is not an image this browser can read; it was added as a broken layer.`)
+  }
+  const scale = bitmap === null ? 1 : Math.min(1, 200 / Math.max(bitmap.width, bitmap.height))
+  const width = bitmap === null ? 160 : Math.max(1, Math.round(bitmap.width * scale))
+  const height = bitmap === null ? 120 : Math.max(1, Math.round(bitmap.height * scale))
+  const layer: Layer = {
+    id: doc.nextId(), name: file.name, x: 40 + doc.layers.length * 24, y: 300, width, height,
+    bitmap, brokenBytes: bitmap === null ? bytes : null, pluginData: {}
+  }
+  doc.change(() => { doc.layers.push(layer); doc.selection = [layer.id] })
+}
+
+canvas.addEventListener('dragover', (e) => e.preventDefault())
+canvas.addEventListener('drop', (e) => {
+  e.preventDefault()
+  for (const file of e.dataTransfer?.files ?? []) void addFileAsync(file)
+})
+$<HTMLInputElement>('add-file').addEventListener('change', (e) => {
+  const input = e.currentTarget as HTMLInputElement
+  for (const file of input.files ?? []) void addFileAsync(file)
+  input.value = ''
+})
+$('undo').addEventListener('click', () => doc.undo())
+$('delete').addEventListener('click', () => doc.change(() => {
+  doc.layers = doc.layers.filter((l) => !doc.selection.includes(l.id))
+  doc.selection = []
+}))
+window.addEventListener('keydown', (e) => {
+  if ((e.metaKey || e.ctrlKey) && e.key === 'z') { e.preventDefault(); doc.undo() }
+})
+$('theme').addEventListener('click', () => {
+  const dark = document.documentElement.classList.toggle('dark')
+  // What Figma does for a themeColors panel: a class on the iframe's <html>.
+  frame.contentDocument?.documentElement.classList.toggle('figma-dark', dark)
+})
+frame.addEventListener('load', () => {
+  frame.contentDocument?.documentElement.classList.toggle('figma-dark', document.documentElement.classList.contains('dark'))
+})
+
+/** For tests and the curious: a summary of the document. */
+const api = {
+  layers: () => doc.layers.map((l) => ({ id: l.id, name: l.name, x: l.x, y: l.y, width: l.width, height: l.height, recipe: l.pluginData['recipe'] ?? null })),
+  selection: () => [...doc.selection],
+  settings: () => sandbox.settings
+}
+Object.assign(window, { playground: api })
+
+async function startAsync(): Promise<void> {
+  const content: Layer = { id: doc.nextId(), name: 'Landscape', x: 40, y: 40, width: 240, height: 160, bitmap: await drawContentAsync(240, 160), brokenBytes: null, pluginData: {} }
+  const style: Layer = { id: doc.nextId(), name: 'Brush strokes', x: 320, y: 40, width: 160, height: 160, bitmap: await drawStyleAsync(160, 160), brokenBytes: null, pluginData: {} }
+  doc.layers = [style, content]
+  doc.selection = [content.id, style.id]
+  render()
+  // The panel loads after the document exists, so its `ready` finds the selection.
+  frame.src = 'ui.html'
+}
+void startAsync()

@@ -1,0 +1,106 @@
+// One style-transfer job, from the selected layers to a placed result: weights, backend, export,
+// optimisation (with fallback to the next backend), placement. No UI here: the caller gets events.
+import type { LayerInfo, Recipe, Settings } from '../../plugin/messages.js'
+import { type BackendChoice, BACKEND_LABEL, chooseBackendAsync, isBackendFailure } from '../backend.js'
+import { ENGINE_VERSION, type Progress, type RgbaImage, type RunResult } from '../engine/index.js'
+import type { Host, Placed } from '../hosts/host.js'
+import { weightsUrlOf } from '../weights.js'
+import { type Stage, describeError } from './describe-error.js'
+import { dropEngine, getEngineAsync } from './engine-cache.js'
+import { randomSeed, settingsToOptions } from './settings-to-options.js'
+
+export interface JobInput {
+  host: Host
+  settings: Settings
+  content: LayerInfo
+  styles: readonly LayerInfo[]
+}
+
+export interface JobEvents {
+  onStage(stage: Stage): void
+  onWeights(loaded: number, total: number): void
+  onBackend(choice: BackendChoice): void
+  onProgress(progress: Progress): void
+  onPreview(image: RgbaImage): void
+}
+
+export interface JobControl {
+  /** Aborted by "Stop and place" and by "Cancel": the engine returns its best image so far. */
+  signal: AbortSignal
+  /** True after "Cancel": nothing is placed. */
+  isCancelled(): boolean
+}
+
+export type JobOutcome =
+  | { kind: 'placed'; placed: Placed; stopped: boolean; recipe: Recipe; backend: BackendChoice; result: RunResult }
+  | { kind: 'cancelled' }
+
+/** A job failure, already worded for the designer. */
+export class JobError extends Error {
+  override name = 'JobError'
+}
+
+export async function runJobAsync(input: JobInput, events: JobEvents, control: JobControl): Promise<JobOutcome> {
+  const { host, settings, content, styles } = input
+  const url = weightsUrlOf(settings)
+  let stage: Stage = 'backend'
+  let layerName: string | undefined
+  const enter = (next: Stage): void => { stage = next; events.onStage(next) }
+  try {
+    enter('backend')
+    let backend = await chooseBackendAsync(settings.backend)
+    events.onBackend(backend)
+    enter('weights')
+    await getEngineAsync(backend.backend, url, events.onWeights)
+    if (control.isCancelled()) return { kind: 'cancelled' }
+
+    enter('export')
+    layerName = content.name
+    let contentImage = await host.exportLayerAsync(content.id, settings.size)
+    const styleImages: RgbaImage[] = []
+    for (const style of styles) {
+      layerName = style.name
+      styleImages.push(await host.exportLayerAsync(style.id, settings.size))
+    }
+    layerName = undefined
+    if (control.isCancelled()) return { kind: 'cancelled' }
+
+    enter('run')
+    const seed = settings.seed ?? randomSeed()
+    const options = settingsToOptions(settings, seed)
+    let lastPreview: RgbaImage | null = null
+    let result: RunResult
+    for (;;) {
+      const engine = await getEngineAsync(backend.backend, url, events.onWeights)
+      try {
+        result = await engine.stylizeAsync(contentImage, styleImages, options, {
+          signal: control.signal,
+          onProgress: events.onProgress,
+          onPreview: (image) => { lastPreview = image; events.onPreview(image) }
+        })
+        break
+      } catch (error) {
+        if (!isBackendFailure(error) || backend.backend === 'wasm') throw error
+        // A lost GPU device or out-of-memory: go on with the next backend instead of failing. The
+        // engine has no "start image" input, so the last preview becomes the content to refine.
+        const failed = backend.backend
+        dropEngine()
+        stage = 'backend'
+        const next = await chooseBackendAsync(settings.backend, failed)
+        backend = { backend: next.backend, reason: `${BACKEND_LABEL[failed]} failed (${error instanceof Error ? error.message : String(error)}); continuing from the last preview` }
+        events.onBackend(backend)
+        stage = 'run'
+        if (lastPreview !== null) contentImage = lastPreview
+      }
+    }
+    if (control.isCancelled()) return { kind: 'cancelled' }
+
+    enter('place')
+    const recipe: Recipe = { contentId: content.id, styleIds: styles.map((s) => s.id), settings, seed, engineVersion: ENGINE_VERSION }
+    const placed = await host.placeResultAsync(result.image, recipe)
+    return { kind: 'placed', placed, stopped: result.stopped, recipe, backend, result }
+  } catch (error) {
+    if (control.isCancelled()) return { kind: 'cancelled' }
+    throw new JobError(describeError(error, stage, { weightsUrl: url, ...(layerName === undefined ? {} : { layerName }) }))
+  }
+}

@@ -1,0 +1,42 @@
+// Maps the designer's settings to engine options. Defaults come from ui/engine/defaults.ts; only
+// what the panel controls is set here.
+import { DEFAULT_OPTIONS, type StyleTransferOptions } from '../engine/index.js'
+import type { Quality, Settings } from '../../plugin/messages.js'
+
+/** Iterations at the first scale and at each later scale, per quality preset. */
+export const QUALITY_STEPS: Record<Exclude<Quality, 'custom'>, { first: number; later: number }> = {
+  draft: { first: 40, later: 20 },
+  standard: { first: DEFAULT_OPTIONS.stepsFirst, later: DEFAULT_OPTIONS.steps },
+  high: { first: 200, later: 100 }
+}
+
+/**
+ * Strength 0..1 -> style weight. 0.5 is the engine default; each end is 20x stronger or weaker
+ * (a log scale, because perceived strength follows the ratio of the losses); 0 means content only.
+ */
+export function styleWeightOf(strength: number): number {
+  if (strength <= 0) return 0
+  return DEFAULT_OPTIONS.styleWeight * Math.pow(20, (strength - 0.5) * 2)
+}
+
+export function settingsToOptions(settings: Settings, seed: number): Partial<StyleTransferOptions> {
+  const steps = settings.quality === 'custom'
+    ? { first: settings.steps, later: settings.steps }
+    : QUALITY_STEPS[settings.quality]
+  return {
+    size: settings.size,
+    // A run smaller than the engine's first scale is a single scale.
+    minSize: Math.min(DEFAULT_OPTIONS.minSize, settings.size),
+    stepsFirst: steps.first,
+    steps: steps.later,
+    styleWeight: styleWeightOf(settings.strength),
+    seed,
+    // "Every few iterations", but at least once per scale even for very short runs.
+    previewEvery: Math.max(1, Math.min(5, steps.later, steps.first))
+  }
+}
+
+/** A new random seed (settings.seed null); the seed used is kept in the recipe. */
+export function randomSeed(): number {
+  return crypto.getRandomValues(new Uint32Array(1))[0] ?? 0
+}
