@@ -1,8 +1,19 @@
 // The user's settings: type, defaults and checks. Pure (no figma, no DOM) so the UI shares it.
-import { type Check, integer, isRecord, literal, nullable, object, range, string } from './validate.js'
+import { type Check, ValidationError, arrayOf, describe, integer, isRecord, literal, nullable, object, range, string } from './validate.js'
 
 export type Backend = 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'helper'
 export type Quality = 'draft' | 'standard' | 'high' | 'custom'
+/** Mirrors the engine's ColorMode: 'preserve' keeps the content's colours, 'match' the style's palette matched to them. */
+export type ColorMode = 'off' | 'preserve' | 'match'
+/** A backend that really runs (never 'auto'); speed is measured per backend. */
+export type RunBackend = 'webgpu' | 'webgl' | 'wasm'
+
+/** Speed measured by the last runs on one backend, for the time promised before a run. */
+export interface Speed {
+  backend: RunBackend
+  /** Milliseconds per pixel-iteration (one optimisation step on one pixel of one scale). */
+  msPerPixelIteration: number
+}
 
 export interface Settings {
   /** Long side of the output image in pixels. */
@@ -22,6 +33,17 @@ export interface Settings {
   helperToken: string
   /** Where to fetch VGG weights when no helper is paired ('' = none; any static host with CORS *). */
   weightsUrl: string
+  color: ColorMode
+  /** Texture scale: style image long side = styleScale x the current scale's long side (0.25..2). */
+  styleScale: number
+  /** 0 (no smoothing) .. 1; 0.5 is the engine's default total-variation weight, log scale around it. */
+  smoothness: number
+  /** One weight (0..1) per selected style layer, in selection order; missing entries count as 1. */
+  styleWeights: number[]
+  /** Amplitude of the seeded start noise (0: the seed changes nothing); Variations use > 0. */
+  initNoise: number
+  /** Last measured speed, or null before the first finished run. */
+  speed: Speed | null
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -33,13 +55,24 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   backend: 'auto',
   helperUrl: 'ws://localhost:8787',
   helperToken: '',
-  weightsUrl: ''
+  weightsUrl: '',
+  color: 'off',
+  styleScale: 1,
+  smoothness: 0.5,
+  styleWeights: [],
+  initNoise: 0,
+  speed: null
 })
 
 // Mirrors the engine's MIN_SIDE/MAX_SIDE (ui/engine/defaults.ts); plugin/ must not import ui/.
 export const MIN_OUTPUT_SIDE = 16
 export const MAX_OUTPUT_SIDE = 16384
 export const MAX_SEED = 0xffffffff
+
+function positive(v: unknown, p: string): number {
+  if (typeof v === 'number' && Number.isFinite(v) && v > 0) return v
+  throw new ValidationError(`${p}: expected number > 0, got ${describe(v)}`)
+}
 
 const settingsChecks: { [K in keyof Settings]-?: Check<Settings[K]> } = {
   size: integer(MIN_OUTPUT_SIDE, MAX_OUTPUT_SIDE),
@@ -50,11 +83,24 @@ const settingsChecks: { [K in keyof Settings]-?: Check<Settings[K]> } = {
   backend: literal('auto', 'webgpu', 'webgl', 'wasm', 'helper'),
   helperUrl: string,
   helperToken: string,
-  weightsUrl: string
+  weightsUrl: string,
+  color: literal('off', 'preserve', 'match'),
+  styleScale: range(0.25, 2),
+  smoothness: range(0, 1),
+  styleWeights: arrayOf(range(0, 1)),
+  initNoise: range(0, 1),
+  speed: nullable(object<Speed>({ backend: literal('webgpu', 'webgl', 'wasm'), msPerPixelIteration: positive }))
 }
 
 /** Strict: every field present and valid (used for messages). */
 export const parseSettings: Check<Settings> = object<Settings>(settingsChecks)
+
+/**
+ * Strict about every field present, but fields added after a recipe was stored (colour, texture
+ * scale...) take their defaults, so results made by older versions can still be re-run.
+ */
+export const parseStoredSettings: Check<Settings> = (v, p) =>
+  parseSettings(isRecord(v) ? { ...DEFAULT_SETTINGS, ...v } : v, p)
 
 /**
  * Tolerant: defaults merged over whatever was stored. A field that is missing or no longer valid

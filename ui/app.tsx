@@ -1,16 +1,24 @@
-// The panel: idle -> running -> done / error. Everything else lives in hooks and components.
-import { useMemo } from 'preact/hooks'
+// The panel: idle -> running -> done / error, or the Variations grid. Everything else lives in
+// hooks and components.
+import { useEffect, useMemo } from 'preact/hooks'
 import { AdvancedPanel } from './components/advanced-panel.js'
 import { LayerPair } from './components/layer-pair.js'
-import { BackendLine, ProgressView } from './components/progress-view.js'
+import { LookControls } from './components/look-controls.js'
+import { BackendLine, ProgressView, formatDuration } from './components/progress-view.js'
 import { SettingsPanel } from './components/settings-panel.js'
+import { StyleWeights } from './components/style-weights.js'
+import { VariationsView } from './components/variations-view.js'
 import { useHostState } from './hooks/use-host-state.js'
 import { useJob } from './hooks/use-job.js'
+import { useVariations } from './hooks/use-variations.js'
 import type { Host } from './hosts/host.js'
+import { pickedSettings } from './run/run-variations-async.js'
+import { promiseText } from './run/time-promise.js'
 
 export function App({ host }: { host: Host }) {
   const state = useHostState(host)
   const job = useJob()
+  const variations = useVariations()
   const { phase } = job
   const { selection, settings } = state
   const running = phase.kind === 'running'
@@ -20,11 +28,27 @@ export function App({ host }: { host: Host }) {
     return selection.problem
   }, [state.settingsLoaded, selection])
 
-  const transfer = (): void => {
-    if (selection?.content == null || selection.styles.length === 0 || blocker !== null) return
-    job.start({ host, settings, content: selection.content, styles: selection.styles })
+  // A finished run measured the backend's speed: keep it with the settings (persisted per machine).
+  useEffect(() => {
+    if (phase.kind === 'done' && phase.speed !== settings.speed) state.updateSettings({ speed: phase.speed })
+  }, [phase])
+
+  const inputOf = (runSettings = settings) =>
+    selection?.content == null || selection.styles.length === 0 || blocker !== null
+      ? null
+      : { host, settings: runSettings, content: selection.content, styles: selection.styles }
+  const transfer = (): void => { const input = inputOf(); if (input !== null) job.start(input) }
+  const vary = (): void => { const input = inputOf(); if (input !== null) variations.start(input) }
+  // Not saved as the designer's settings: only this run (and its recipe) uses the picked seed.
+  const pick = (seed: number): void => {
+    const input = inputOf(pickedSettings(settings, seed))
+    if (input === null) return
+    variations.close()
+    job.start(input)
   }
 
+  const content = selection?.content ?? null
+  const expected = promiseText(settings, content, formatDuration)
   return (
     <main class="app" data-phase={phase.kind}>
       <LayerPair selection={selection} thumbs={state.thumbs} disabled={running} onSetContent={host.setContent} />
@@ -38,25 +62,39 @@ export function App({ host }: { host: Host }) {
       )}
       {running
         ? <ProgressView phase={phase} preview={job.preview} onStop={job.stop} onCancel={job.cancel} />
-        : <>
-          <SettingsPanel settings={settings} disabled={false} onChange={state.updateSettings} />
-          <AdvancedPanel settings={settings} disabled={false} onChange={state.updateSettings} />
-          {phase.kind === 'done' && (
-            <div class="banner done" role="status" data-testid="done">
-              {phase.message}{phase.notice !== null && <> {phase.notice}</>}
-              <BackendLine backend={phase.backend} />
+        : variations.state !== null
+          ? <VariationsView state={variations.state} onPick={pick} onCancel={variations.cancel} onClose={variations.close} />
+          : <>
+            <SettingsPanel settings={settings} disabled={false} onChange={state.updateSettings} expected={expected} />
+            <section class="section" aria-label="Look">
+              <LookControls settings={settings} disabled={false} onChange={state.updateSettings} />
+              <StyleWeights styles={selection?.styles ?? []} weights={settings.styleWeights} disabled={false} onChange={state.updateSettings} />
+            </section>
+            <AdvancedPanel settings={settings} disabled={false} onChange={state.updateSettings} />
+            {phase.kind === 'done' && (
+              <div class="banner done" role="status" data-testid="done">
+                {phase.message}{phase.notice !== null && <> {phase.notice}</>}
+                <div data-testid="promise-result">
+                  {phase.timing.promisedMs === null
+                    ? `Took ${formatDuration(phase.timing.actualMs)} (no promise yet: this was the first measured run).`
+                    : `Promised ${formatDuration(phase.timing.promisedMs)}, took ${formatDuration(phase.timing.actualMs)}.`}
+                </div>
+                <BackendLine backend={phase.backend} />
+              </div>
+            )}
+            {phase.kind === 'error' && (
+              <div class="banner error" role="alert" data-testid="error"><strong>Style transfer failed.</strong> {phase.message}</div>
+            )}
+            {phase.kind === 'idle' && phase.note !== null && <div class="banner" role="status" data-testid="note">{phase.note}</div>}
+            <div class="actions">
+              <button type="button" onClick={vary} disabled={blocker !== null} title={blocker ?? 'Four quick previews with different seeds'}>
+                Variations
+              </button>
+              <button type="button" class="primary" onClick={transfer} disabled={blocker !== null} title={blocker ?? undefined}>
+                Transfer style
+              </button>
             </div>
-          )}
-          {phase.kind === 'error' && (
-            <div class="banner error" role="alert" data-testid="error"><strong>Style transfer failed.</strong> {phase.message}</div>
-          )}
-          {phase.kind === 'idle' && phase.note !== null && <div class="banner" role="status" data-testid="note">{phase.note}</div>}
-          <div class="actions">
-            <button type="button" class="primary" onClick={transfer} disabled={blocker !== null} title={blocker ?? undefined}>
-              Transfer style
-            </button>
-          </div>
-        </>}
+          </>}
     </main>
   )
 }

@@ -39,7 +39,7 @@ export function LayerPair({ selection, thumbs, disabled, onSetContent }: LayerPa
           onClick={() => style !== undefined && onSetContent(style.id)}>⇄</button>
         <LayerCard role="Style" layer={style} thumb={style && thumbs.get(style.id)} />
       </div>
-      {more > 0 && <span class="muted">and {more} more style layer{more > 1 ? 's' : ''}, blended equally</span>}
+      {more > 0 && <span class="muted">and {more} more style layer{more > 1 ? 's' : ''}, blended by the Style mix weights below</span>}
       {selection?.problem != null && <div class="banner" role="status" data-testid="selection-problem">{selection.problem}</div>}
     </section>
   )

@@ -11,6 +11,8 @@ export interface SettingsPanelProps {
   settings: Settings
   disabled: boolean
   onChange(patch: Partial<Settings>): void
+  /** The time promise for these settings on this machine, shown under the quality preset. */
+  expected: string
 }
 
 /** Parses an integer field; out-of-range or empty input is ignored (the field shows the old value). */
@@ -19,7 +21,7 @@ function intOf(value: string, min: number, max: number): number | null {
   return Number.isInteger(n) && n >= min && n <= max ? n : null
 }
 
-export function SettingsPanel({ settings, disabled, onChange }: SettingsPanelProps) {
+export function SettingsPanel({ settings, disabled, onChange, expected }: SettingsPanelProps) {
   const preset = SIZE_PRESETS.includes(settings.size) ? String(settings.size) : 'custom'
   const steps = settings.quality === 'custom' ? null : QUALITY_STEPS[settings.quality]
   return (
@@ -54,6 +56,10 @@ export function SettingsPanel({ settings, disabled, onChange }: SettingsPanelPro
           ? <input id="steps" class="grow" type="number" min={1} max={10000} disabled={disabled} value={settings.steps}
             onChange={(e) => { const n = intOf(e.currentTarget.value, 1, 10000); if (n !== null) onChange({ steps: n }) }} />
           : <span class="grow muted" id="steps">{steps.first} first, then {steps.later}</span>}
+      </div>
+      <div class="row">
+        <span class="label" />
+        <span class="grow muted" data-testid="expected-time" aria-live="polite">{expected}</span>
       </div>
       <div class="row">
         <label for="seed">Seed</label>

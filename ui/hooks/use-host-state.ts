@@ -36,7 +36,10 @@ export function useHostState(host: Host): HostState {
   useEffect(() => host.start((event) => {
     if (event.type === 'settings') { setSettings(event.settings); setSettingsLoaded(true) }
     else if (event.type === 'selection') setSelection(event)
-    else if (event.type === 'recipe') { setRecipe(event.recipe); setSettings(event.recipe.settings); setSettingsLoaded(true) }
+    else if (event.type === 'recipe') {
+      // The recipe says how the image was made; the speed measured on this machine stays.
+      setRecipe(event.recipe); setSettings({ ...event.recipe.settings, speed: settingsRef.current.speed }); setSettingsLoaded(true)
+    }
     else setHostError(event.message)
   }), [host])
 

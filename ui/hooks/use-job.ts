@@ -1,5 +1,6 @@
 // The idle -> running -> done / error state machine of one style-transfer job.
 import { useRef, useState } from 'preact/hooks'
+import type { Speed } from '../../plugin/messages.js'
 import type { BackendChoice } from '../backend.js'
 import type { Progress, RgbaImage } from '../engine/index.js'
 import type { Stage } from '../run/describe-error.js'
@@ -11,7 +12,10 @@ export type Phase =
     kind: 'running'; stage: Stage; weights: { loaded: number; total: number } | null
     progress: Progress | null; backend: BackendChoice | null; stopping: boolean
   }
-  | { kind: 'done'; message: string; notice: string | null; backend: BackendChoice }
+  | {
+    kind: 'done'; message: string; notice: string | null; backend: BackendChoice
+    timing: { promisedMs: number | null; actualMs: number }; speed: Speed | null
+  }
   | { kind: 'error'; message: string }
 
 export interface Job {
@@ -56,7 +60,7 @@ export function useJob(): Job {
           const message = outcome.stopped
             ? `Stopped early after ${outcome.result.iterations} iterations; placed the current image (${width}×${height} px).`
             : `Placed a ${width}×${height} px result above the content layer.`
-          setPhase({ kind: 'done', message, notice: outcome.placed.notice, backend: outcome.backend })
+          setPhase({ kind: 'done', message, notice: outcome.placed.notice, backend: outcome.backend, timing: outcome.timing, speed: outcome.speed })
         }
       }, (error: unknown) => {
         setPhase({ kind: 'error', message: error instanceof Error ? error.message : String(error) })

@@ -130,7 +130,37 @@ frame.addEventListener('load', () => {
 const api = {
   layers: () => doc.layers.map((l) => ({ id: l.id, name: l.name, x: l.x, y: l.y, width: l.width, height: l.height, recipe: l.pluginData['recipe'] ?? null })),
   selection: () => [...doc.selection],
-  settings: () => sandbox.settings
+  settings: () => sandbox.settings,
+  /** Mean [r, g, b] (0..255) of a layer's opaque pixels, for tests that measure colour. */
+  meanColour: (id: string) => meanColourOf(doc.find(id)?.bitmap ?? null),
+  /** A layer's pixels as a PNG data URL (tests compose before/after grids from these). */
+  pngOf: (id: string) => pngOfAsync(doc.find(id)?.bitmap ?? null)
+}
+
+async function pngOfAsync(bitmap: ImageBitmap | null): Promise<string | null> {
+  if (bitmap === null) return null
+  const canvas = document.createElement('canvas')
+  canvas.width = bitmap.width
+  canvas.height = bitmap.height
+  canvas.getContext('2d')?.drawImage(bitmap, 0, 0)
+  return canvas.toDataURL('image/png')
+}
+
+function meanColourOf(bitmap: ImageBitmap | null): [number, number, number] | null {
+  if (bitmap === null) return null
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height)
+  const context = canvas.getContext('2d')
+  if (context === null) return null
+  context.drawImage(bitmap, 0, 0)
+  const { data } = context.getImageData(0, 0, bitmap.width, bitmap.height)
+  const sum = [0, 0, 0]
+  let n = 0
+  for (let i = 0; i < data.length; i += 4) {
+    if (data[i + 3] === 0) continue
+    n++
+    for (let c = 0; c < 3; c++) sum[c]! += data[i + c]!
+  }
+  return n === 0 ? null : [sum[0]! / n, sum[1]! / n, sum[2]! / n]
 }
 Object.assign(window, { playground: api })
 

@@ -1,6 +1,6 @@
 // One style-transfer job, from the selected layers to a placed result: weights, backend, export,
 // optimisation (with fallback to the next backend), placement. No UI here: the caller gets events.
-import type { LayerInfo, Recipe, Settings } from '../../plugin/messages.js'
+import type { LayerInfo, Recipe, Settings, Speed } from '../../plugin/messages.js'
 import { type BackendChoice, BACKEND_LABEL, chooseBackendAsync, isBackendFailure } from '../backend.js'
 import { ENGINE_VERSION, type Progress, type RgbaImage, type RunResult } from '../engine/index.js'
 import type { Host, Placed } from '../hosts/host.js'
@@ -8,6 +8,7 @@ import { weightsUrlOf } from '../weights.js'
 import { type Stage, describeError } from './describe-error.js'
 import { dropEngine, getEngineAsync } from './engine-cache.js'
 import { randomSeed, settingsToOptions } from './settings-to-options.js'
+import { expectedMsOf, measureSpeed, pixelIterationsOf } from './time-promise.js'
 
 export interface JobInput {
   host: Host
@@ -32,7 +33,13 @@ export interface JobControl {
 }
 
 export type JobOutcome =
-  | { kind: 'placed'; placed: Placed; stopped: boolean; recipe: Recipe; backend: BackendChoice; result: RunResult }
+  | {
+    kind: 'placed'; placed: Placed; stopped: boolean; recipe: Recipe; backend: BackendChoice; result: RunResult
+    /** The time promised before the run (null: nothing measured yet) and the time it took. */
+    timing: { promisedMs: number | null; actualMs: number }
+    /** Speed including this run (unchanged when it was stopped early or fell back to another backend). */
+    speed: Speed | null
+  }
   | { kind: 'cancelled' }
 
 /** A job failure, already worded for the designer. */
@@ -43,6 +50,8 @@ export class JobError extends Error {
 export async function runJobAsync(input: JobInput, events: JobEvents, control: JobControl): Promise<JobOutcome> {
   const { host, settings, content, styles } = input
   const url = weightsUrlOf(settings)
+  // Said before the run starts, so it is the promise the panel showed.
+  const promisedMs = expectedMsOf(settings, content.width, content.height)
   let stage: Stage = 'backend'
   let layerName: string | undefined
   const enter = (next: Stage): void => { stage = next; events.onStage(next) }
@@ -67,9 +76,10 @@ export async function runJobAsync(input: JobInput, events: JobEvents, control: J
 
     enter('run')
     const seed = settings.seed ?? randomSeed()
-    const options = settingsToOptions(settings, seed)
+    const options = settingsToOptions(settings, seed, styleImages.length)
     let lastPreview: RgbaImage | null = null
     let result: RunResult
+    let fellBack = false
     for (;;) {
       const engine = await getEngineAsync(backend.backend, url, events.onWeights)
       try {
@@ -84,6 +94,7 @@ export async function runJobAsync(input: JobInput, events: JobEvents, control: J
         // A lost GPU device or out-of-memory: go on with the next backend instead of failing. The
         // engine has no "start image" input, so the last preview becomes the content to refine.
         const failed = backend.backend
+        fellBack = true
         dropEngine()
         stage = 'backend'
         const next = await chooseBackendAsync(settings.backend, failed)
@@ -96,9 +107,14 @@ export async function runJobAsync(input: JobInput, events: JobEvents, control: J
     if (control.isCancelled()) return { kind: 'cancelled' }
 
     enter('place')
-    const recipe: Recipe = { contentId: content.id, styleIds: styles.map((s) => s.id), settings, seed, engineVersion: ENGINE_VERSION }
+    // The machine's speed says nothing about how the image was made, so it stays out of the recipe.
+    const recipe: Recipe = { contentId: content.id, styleIds: styles.map((s) => s.id), settings: { ...settings, speed: null }, seed, engineVersion: ENGINE_VERSION }
     const placed = await host.placeResultAsync(result.image, recipe)
-    return { kind: 'placed', placed, stopped: result.stopped, recipe, backend, result }
+    // Only whole runs on one backend measure its speed.
+    const speed = result.stopped || fellBack ? settings.speed
+      : measureSpeed(settings.speed, backend.backend, pixelIterationsOf(settings, contentImage.width, contentImage.height), result.elapsedMs)
+    const timing = { promisedMs, actualMs: result.elapsedMs }
+    return { kind: 'placed', placed, stopped: result.stopped, recipe, backend, result, timing, speed }
   } catch (error) {
     if (control.isCancelled()) return { kind: 'cancelled' }
     throw new JobError(describeError(error, stage, { weightsUrl: url, ...(layerName === undefined ? {} : { layerName }) }))

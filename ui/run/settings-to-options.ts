@@ -19,7 +19,25 @@ export function styleWeightOf(strength: number): number {
   return DEFAULT_OPTIONS.styleWeight * Math.pow(20, (strength - 0.5) * 2)
 }
 
-export function settingsToOptions(settings: Settings, seed: number): Partial<StyleTransferOptions> {
+/**
+ * Smoothness 0..1 -> total-variation weight: 0.5 is the engine default, each end 100x stronger or
+ * weaker (log scale: a visible change needs a change of the ratio, not of the difference); 0 = none.
+ */
+export function tvWeightOf(smoothness: number): number {
+  if (smoothness <= 0) return 0
+  return DEFAULT_OPTIONS.tvWeight * Math.pow(100, (smoothness - 0.5) * 2)
+}
+
+/**
+ * One engine weight per style image, in the order the styles are sent. Weights missing from the
+ * settings (a style layer added since) count as 1; all zero would leave no style, so it means equal.
+ */
+export function styleBlendOf(weights: readonly number[], styles: number): number[] {
+  const blend = Array.from({ length: Math.max(1, styles) }, (_, i) => weights[i] ?? 1)
+  return blend.every((w) => w <= 0) ? blend.map(() => 1) : blend
+}
+
+export function settingsToOptions(settings: Settings, seed: number, styles = 1): Partial<StyleTransferOptions> {
   const steps = settings.quality === 'custom'
     ? { first: settings.steps, later: settings.steps }
     : QUALITY_STEPS[settings.quality]
@@ -30,6 +48,11 @@ export function settingsToOptions(settings: Settings, seed: number): Partial<Sty
     stepsFirst: steps.first,
     steps: steps.later,
     styleWeight: styleWeightOf(settings.strength),
+    tvWeight: tvWeightOf(settings.smoothness),
+    styleScale: settings.styleScale,
+    styleBlend: styleBlendOf(settings.styleWeights, styles),
+    color: settings.color,
+    initNoise: settings.initNoise,
     seed,
     // "Every few iterations", but at least once per scale even for very short runs.
     previewEvery: Math.max(1, Math.min(5, steps.later, steps.first))

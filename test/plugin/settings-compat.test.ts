@@ -1,0 +1,27 @@
+// Settings gained colour, texture scale, smoothness, style weights, start noise and speed: what was
+// stored before (clientStorage, recipes on result layers) must stay readable.
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { DEFAULT_SETTINGS, mergeSettings, parseRecipe, parseSettings } from '../../plugin/messages.js'
+
+const OLD = { size: 1024, strength: 0.8, quality: 'high', steps: 100, seed: 3, backend: 'wasm', helperUrl: 'ws://localhost:8787', helperToken: '', weightsUrl: '' }
+
+test('a recipe stored before the new controls still parses, with their defaults', () => {
+  const recipe = parseRecipe({ contentId: '1:2', styleIds: ['1:3'], settings: OLD, seed: 3, engineVersion: '0.1.0' }, 'recipe')
+  assert.deepEqual(recipe.settings, { ...DEFAULT_SETTINGS, ...OLD })
+})
+
+test('stored settings from before keep their values; the new fields take defaults', () => {
+  assert.deepEqual(mergeSettings(OLD), { ...DEFAULT_SETTINGS, ...OLD })
+})
+
+test('the new fields are checked', () => {
+  const ok = { ...DEFAULT_SETTINGS, color: 'preserve', styleScale: 0.5, smoothness: 0, styleWeights: [1, 0.25], initNoise: 0.08, speed: { backend: 'wasm', msPerPixelIteration: 0.01 } }
+  assert.deepEqual(parseSettings(ok, 's'), ok)
+  assert.throws(() => parseSettings({ ...ok, color: 'sepia' }, 's'), /s\.color: expected one of "off", "preserve", "match"/)
+  assert.throws(() => parseSettings({ ...ok, styleScale: 3 }, 's'), /s\.styleScale: expected number in 0\.25\.\.2/)
+  assert.throws(() => parseSettings({ ...ok, styleWeights: [1, 2] }, 's'), /s\.styleWeights\[1\]: expected number in 0\.\.1/)
+  assert.throws(() => parseSettings({ ...ok, speed: { backend: 'auto', msPerPixelIteration: 1 } }, 's'), /s\.speed\.backend/)
+  assert.throws(() => parseSettings({ ...ok, speed: { backend: 'wasm', msPerPixelIteration: 0 } }, 's'), /s\.speed\.msPerPixelIteration: expected number > 0/)
+  assert.deepEqual(mergeSettings({ ...ok, styleScale: 9 }), { ...ok, styleScale: 1 })
+})

@@ -1,0 +1,92 @@
+// "Variations": four small, quick previews of the same settings with four seeds, so the designer
+// can pick a start before paying for the full size. Nothing is placed. The start noise is what
+// makes seeds differ (with initNoise 0 every seed gives the same image), so it is turned on here
+// and the pick carries both the seed and the noise into the full run and its recipe.
+import type { Settings } from '../../plugin/messages.js'
+import { chooseBackendAsync } from '../backend.js'
+import type { Progress, RgbaImage } from '../engine/index.js'
+import { weightsUrlOf } from '../weights.js'
+import { type Stage, describeError } from './describe-error.js'
+import { getEngineAsync } from './engine-cache.js'
+import { type JobControl, type JobEvents, type JobInput, JobError } from './run-job-async.js'
+import { QUALITY_STEPS, randomSeed, settingsToOptions } from './settings-to-options.js'
+
+export const VARIATION_COUNT = 4
+/** Long side of a preview: enough to judge the layout of the texture, a fraction of a full run. */
+export const VARIATION_SIDE = 96
+/** Start-noise amplitude (0..1 pixel units) when the settings have none. */
+export const VARIATION_NOISE = 0.08
+
+/** Four seeds: consecutive from a fixed seed (reproducible), else random. */
+export function variationSeeds(settings: Settings): number[] {
+  const base = settings.seed
+  return Array.from({ length: VARIATION_COUNT }, (_, i) => (base === null ? randomSeed() : (base + i) % 0x100000000))
+}
+
+/** The settings a variation's full-size run uses: the same seed and the same noise as its preview. */
+export function pickedSettings(settings: Settings, seed: number): Settings {
+  return { ...settings, seed, initNoise: noiseOf(settings) }
+}
+
+function noiseOf(settings: Settings): number {
+  return settings.initNoise > 0 ? settings.initNoise : VARIATION_NOISE
+}
+
+/** A preview never costs more than the final: smaller side, draft steps or fewer, one scale. */
+export function previewSettings(settings: Settings, seed: number): Settings {
+  const first = settings.quality === 'custom' ? settings.steps : QUALITY_STEPS[settings.quality].first
+  return {
+    ...pickedSettings(settings, seed),
+    size: Math.min(VARIATION_SIDE, settings.size),
+    quality: 'custom',
+    steps: Math.min(QUALITY_STEPS.draft.first, first)
+  }
+}
+
+export interface VariationEvents extends Omit<JobEvents, 'onPreview' | 'onProgress'> {
+  onProgress(index: number, progress: Progress): void
+  onVariation(index: number, image: RgbaImage): void
+}
+
+/** Runs the previews one after another; resolves false when cancelled. */
+export async function runVariationsAsync(input: JobInput, seeds: readonly number[], events: VariationEvents, control: JobControl): Promise<boolean> {
+  const { host, settings, content, styles } = input
+  const url = weightsUrlOf(settings)
+  const side = Math.min(VARIATION_SIDE, settings.size)
+  let stage: Stage = 'backend'
+  let layerName: string | undefined
+  const enter = (next: Stage): void => { stage = next; events.onStage(next) }
+  try {
+    enter('backend')
+    const backend = await chooseBackendAsync(settings.backend)
+    events.onBackend(backend)
+    enter('weights')
+    const engine = await getEngineAsync(backend.backend, url, events.onWeights)
+    if (control.isCancelled()) return false
+    enter('export')
+    layerName = content.name
+    const contentImage = await host.exportLayerAsync(content.id, side)
+    const styleImages: RgbaImage[] = []
+    for (const style of styles) {
+      layerName = style.name
+      styleImages.push(await host.exportLayerAsync(style.id, side))
+    }
+    layerName = undefined
+    enter('run')
+    for (const [index, seed] of seeds.entries()) {
+      if (control.isCancelled()) return false
+      const options = settingsToOptions(previewSettings(settings, seed), seed, styleImages.length)
+      const result = await engine.stylizeAsync(contentImage, styleImages, { ...options, previewEvery: 0 }, {
+        signal: control.signal,
+        onProgress: (p) => events.onProgress(index, p)
+      })
+      // Cancel aborts the engine, which then returns its image so far: not a finished variation.
+      if (control.isCancelled()) return false
+      events.onVariation(index, result.image)
+    }
+    return true
+  } catch (error) {
+    if (control.isCancelled()) return false
+    throw new JobError(describeError(error, stage, { weightsUrl: url, ...(layerName === undefined ? {} : { layerName }) }))
+  }
+}
