@@ -1,0 +1,169 @@
+import { createServer, STATUS_CODES, type IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { totalmem } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { WebSocketServer } from 'ws'
+import { chooseNodeBackend, createNodeEngine, type NodeBackend, type NodeEngine } from '../backend.js'
+import { DEFAULT_WEIGHTS_DIR, loadWeightsFromDir } from '../weights-dir.js'
+import { PROTOCOL_VERSION, SUBPROTOCOL, WS_PATH, type CapabilitiesMessage } from '../protocol.js'
+import { attachSession } from './client-session.js'
+import { deviceName } from './device-name.js'
+import { startHeartbeat } from './heartbeat.js'
+import { createHttpHandler } from './http-handler.js'
+import { JobQueue } from './job-queue.js'
+import { allowedOrigins, checkUpgrade, type Refusal } from './request-guard.js'
+import { runJob } from './run-job.js'
+
+export interface HelperServerOptions {
+  /** Loopback only: the helper is never reachable from the network. */
+  host?: '127.0.0.1' | 'localhost'
+  /** 0 picks a free port (tests). */
+  port?: number
+  /** The pairing token every WebSocket client must present. */
+  token: string
+  weightsDir?: string
+  /** Forces a backend; default: the chooser's order (helper/backend.ts). */
+  backend?: NodeBackend
+  /** An engine already made (tests share one); the server does not dispose it. */
+  engine?: { engine: NodeEngine; backend: NodeBackend }
+  /** Largest side of an upload and of the output (Figma's createImage limit is 4096). */
+  maxSide?: number
+  /** Jobs that may wait behind the running one. */
+  maxQueue?: number
+  maxClients?: number
+  /** Jobs whose estimated peak memory is above this are refused up front. */
+  memoryBudgetMb?: number
+  /** Largest WebSocket message; default: room for one raw RGBA image of maxSide x maxSide. */
+  maxPayload?: number
+  maxTextBytes?: number
+  heartbeatMs?: number
+  progressIntervalMs?: number
+  previewIntervalMs?: number
+  /** Static playground files, served at / and /playground/ when the folder exists. */
+  playgroundDir?: string
+}
+
+export interface HelperServer {
+  port: number
+  /** http://127.0.0.1:<port> */
+  url: string
+  wsUrl: string
+  capabilities: CapabilitiesMessage
+  stats(): { clients: number; running: string | null; waiting: number }
+  close(): Promise<void>
+}
+
+export const DEFAULT_PORT = 8787
+const DEFAULT_PLAYGROUND = fileURLToPath(new URL('../../build/playground/', import.meta.url))
+
+/**
+ * The helper: one HTTP server on loopback carrying GET /health, /weights/<shard>, the playground,
+ * and the job WebSocket at /ws. The upgrade is authenticated (path, Host, Origin, token) before
+ * ws ever sees the socket, as in ws's express-session-parse example; verifyClient is not used.
+ */
+export async function createHelperServer(opts: HelperServerOptions): Promise<HelperServer> {
+  const host = opts.host ?? '127.0.0.1'
+  if (host !== '127.0.0.1' && host !== 'localhost') throw new RangeError(`host: the helper listens on loopback only (127.0.0.1), got ${JSON.stringify(host)}`)
+  if (!/^[A-Za-z0-9_-]{16,}$/.test(opts.token)) throw new RangeError('token: expected at least 16 URL-safe characters')
+  const maxSide = opts.maxSide ?? 4096
+  const maxQueue = opts.maxQueue ?? 8
+  const maxClients = opts.maxClients ?? 32
+  // A raw RGBA upload of the largest image plus its header; PNGs are smaller.
+  const maxPayload = opts.maxPayload ?? maxSide * maxSide * 4 + 64 * 1024
+  const memoryBudgetMb = opts.memoryBudgetMb ?? Math.floor((totalmem() / 2 ** 20) * 0.6)
+  const weightsDir = opts.weightsDir ?? DEFAULT_WEIGHTS_DIR
+
+  let ownEngine: NodeEngine | null = null
+  let backend: NodeBackend
+  let nodeEngine: NodeEngine
+  if (opts.engine !== undefined) {
+    ({ engine: nodeEngine, backend } = opts.engine)
+  } else {
+    const choice = await chooseNodeBackend(opts.backend)
+    const weights = await loadWeightsFromDir(weightsDir)
+    try {
+      ownEngine = await createNodeEngine(choice, weights)
+    } finally {
+      for (const t of Object.values(weights)) t.dispose()
+    }
+    nodeEngine = ownEngine
+    backend = choice.backend
+  }
+
+  const queue = new JobQueue(maxQueue, (job) => runJob(job, nodeEngine.engine, {
+    progressIntervalMs: opts.progressIntervalMs ?? 200,
+    previewIntervalMs: opts.previewIntervalMs ?? 1000
+  }), () => nodeEngine.releaseCaches())
+
+  let port = opts.port ?? DEFAULT_PORT
+  let origins = allowedOrigins(port)
+  const capabilities = (): CapabilitiesMessage => ({
+    type: 'capabilities', protocol: PROTOCOL_VERSION, server: 'stylecraft-helper', backend, device: deviceName(backend),
+    maxSide, maxQueue, maxPayload, memoryBudgetMb
+  })
+
+  const http = createServer(createHttpHandler({
+    port: () => port,
+    origins: () => origins,
+    weightsDir,
+    playgroundDir: opts.playgroundDir ?? DEFAULT_PLAYGROUND,
+    health: () => ({ backend, busy: queue.running !== null, waiting: queue.waitingCount })
+  }))
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload,
+    // Images are PNG or raw pixels; deflate would cost CPU and zlib memory for little (ws README).
+    perMessageDeflate: false,
+    // Only our subprotocol is ever echoed, never the token entry.
+    handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false)
+  })
+  let nextClient = 1
+
+  const refuse = (socket: Duplex, r: Refusal): void => {
+    socket.end(`HTTP/1.1 ${r.status} ${STATUS_CODES[r.status] ?? ''}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(r.message)}\r\n\r\n${r.message}`)
+    socket.destroy()
+  }
+
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy())
+    const refusal = checkUpgrade(req, { port, token: opts.token, path: WS_PATH, origins })
+      ?? (wss.clients.size >= maxClients ? { status: 503 as const, message: `The helper already has ${maxClients} clients connected.` } : null)
+    if (refusal !== null) return refuse(socket, refusal)
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const clientId = nextClient++
+      // Without a listener a socket error would crash the process. ws has already started the
+      // close (e.g. 1009 for a payload over maxPayload), so there is nothing else to do.
+      ws.on('error', () => undefined)
+      attachSession(ws, { clientId, maxSide, maxTextBytes: opts.maxTextBytes ?? 64 * 1024, maxImages: 8, memoryBudgetBytes: memoryBudgetMb * 2 ** 20, capabilities, queue })
+      wss.emit('connection', ws, req)
+    })
+  })
+  const stopHeartbeat = startHeartbeat(wss, opts.heartbeatMs ?? 30_000)
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject)
+    http.listen(port, host === 'localhost' ? '127.0.0.1' : host, () => resolve())
+  })
+  const address = http.address()
+  if (address !== null && typeof address === 'object') port = address.port
+  origins = allowedOrigins(port)
+
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}${WS_PATH}`,
+    capabilities: capabilities(),
+    stats: () => ({ clients: wss.clients.size, running: queue.running?.key ?? null, waiting: queue.waitingCount }),
+    async close() {
+      stopHeartbeat()
+      for (const ws of wss.clients) ws.close(1001, 'helper shutting down')
+      await queue.drain()
+      for (const ws of wss.clients) ws.terminate()
+      await new Promise<void>((resolve) => wss.close(() => resolve()))
+      http.closeAllConnections()
+      await new Promise<void>((resolve) => http.close(() => resolve()))
+      await ownEngine?.dispose()
+    }
+  }
+}

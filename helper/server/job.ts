@@ -1,0 +1,24 @@
+import type { Plan } from '../../ui/engine/index.js'
+import type { RgbaImage, StyleTransferOptions } from '../../ui/engine/types.js'
+import type { ServerMessage } from '../protocol.js'
+
+/** Where a job's messages go: its client's socket, silently dropped once that socket is gone. */
+export interface JobSink {
+  json(msg: ServerMessage): void
+  frame(header: ServerMessage, payload: Uint8Array): void
+  /** Bytes queued on the socket and not yet written (previews are skipped while it is high). */
+  bufferedAmount(): number
+}
+
+export interface Job {
+  /** Unique over the server: `<client number>:<job id>`. */
+  key: string
+  id: string
+  clientId: number
+  content: RgbaImage
+  styles: RgbaImage[]
+  options: Partial<StyleTransferOptions>
+  plan: Plan
+  controller: AbortController
+  sink: JobSink
+}
