@@ -69,7 +69,7 @@ async function main(): Promise<number> {
     '',
     'In Figma desktop: Plugins > Development > Import plugin from manifest… and choose',
     `  ${resolve('manifest.json')}`,
-    'then run the plugin and paste the pairing token when it asks for the helper.',
+    'then run the plugin: its panel loads the weights from this helper (routing whole jobs here from\n  the panel is not wired yet; clients of ws://…/ws pair with the token above).',
     'Ctrl-C stops the helper.'
   ].join('\n'))
 
