@@ -54,7 +54,7 @@ async function main(): Promise<void> {
       perPixelMs.push(ms / (size * size))
       measured.set(`${choice.backend}:${size}`, ms)
       const gflops = iterationFlops(size, size, o.contentLayer, o.styleLayers) / (ms / 1000) / 1e9
-      rows.push([choice.backend, `${size}x${size}`, ms.toFixed(0), gflops.toFixed(1), peakMb.toFixed(0), (process.resourceUsage().maxRSS / 1024).toFixed(0)])
+      rows.push([choice.backend, `${size}x${size}`, ms.toFixed(0), gflops.toFixed(1), Number.isFinite(peakMb) && peakMb > 0 ? peakMb.toFixed(0) : 'n/a (native)', (process.resourceUsage().maxRSS / 1024).toFixed(0)])
       console.error(`  ${choice.backend} ${size}: ${ms.toFixed(0)} ms/iter`)
     }
     await release()
