@@ -8,6 +8,7 @@ import { BackendLine, ProgressView, formatDuration } from './components/progress
 import { SettingsPanel } from './components/settings-panel.js'
 import { StyleWeights } from './components/style-weights.js'
 import { VariationsView } from './components/variations-view.js'
+import { useHelper } from './hooks/use-helper.js'
 import { useHostState } from './hooks/use-host-state.js'
 import { useJob } from './hooks/use-job.js'
 import { useVariations } from './hooks/use-variations.js'
@@ -21,6 +22,7 @@ export function App({ host }: { host: Host }) {
   const variations = useVariations()
   const { phase } = job
   const { selection, settings } = state
+  const helper = useHelper(settings, state.settingsLoaded)
   const running = phase.kind === 'running'
   const blocker = useMemo(() => {
     if (!state.settingsLoaded) return 'Connecting to Figma…'
@@ -36,7 +38,7 @@ export function App({ host }: { host: Host }) {
   const inputOf = (runSettings = settings) =>
     selection?.content == null || selection.styles.length === 0 || blocker !== null
       ? null
-      : { host, settings: runSettings, content: selection.content, styles: selection.styles }
+      : { host, settings: runSettings, content: selection.content, styles: selection.styles, helper: helper.client }
   const transfer = (): void => { const input = inputOf(); if (input !== null) job.start(input) }
   const vary = (): void => { const input = inputOf(); if (input !== null) variations.start(input) }
   // Not saved as the designer's settings: only this run (and its recipe) uses the picked seed.
@@ -70,7 +72,7 @@ export function App({ host }: { host: Host }) {
               <LookControls settings={settings} disabled={false} onChange={state.updateSettings} />
               <StyleWeights styles={selection?.styles ?? []} weights={settings.styleWeights} disabled={false} onChange={state.updateSettings} />
             </section>
-            <AdvancedPanel settings={settings} disabled={false} onChange={state.updateSettings} />
+            <AdvancedPanel settings={settings} disabled={false} onChange={state.updateSettings} helper={helper} />
             {phase.kind === 'done' && (
               <div class="banner done" role="status" data-testid="done">
                 {phase.message}{phase.notice !== null && <> {phase.notice}</>}

@@ -1,6 +1,7 @@
 // Picks the tfjs backend of the UI iframe. This module uses the DOM (navigator.gpu, WebGL) and must
 // run in the UI context. Order: WebGPU when navigator.gpu yields an adapter, else WebGL, else wasm.
-// The local helper would come before wasm; it is not connected yet (see components/backend-status).
+// The local helper is not a tfjs backend: ui/run/run-on-helper-async.ts decides when a job goes
+// there (forced in the settings, or a big job while paired) and the job then reports a HelperChoice.
 import * as tf from '@tensorflow/tfjs-core'
 // tfjs-core ships gradients apart from the ops; the engine needs them for the optimisation.
 import '@tensorflow/tfjs-core/dist/register_all_gradients'
@@ -18,6 +19,22 @@ export interface BackendChoice {
   backend: LocalBackend
   /** Why this one: a sentence for the panel. */
   reason: string
+}
+
+/** A job that runs on the paired helper: its engine ('onnx', 'wasm', …) and device, as it said in its capabilities. */
+export interface HelperChoice {
+  backend: 'helper'
+  engine: string
+  device: string
+  reason: string
+}
+
+/** Where a job runs: a backend in this panel, or the helper. */
+export type RunChoice = BackendChoice | HelperChoice
+
+/** "WebGPU", "Helper (onnx on 2 x Intel Xeon …)". */
+export function runLabelOf(choice: RunChoice): string {
+  return choice.backend === 'helper' ? `Helper (${choice.engine} on ${choice.device})` : BACKEND_LABEL[choice.backend]
 }
 
 // Threads need a cross-origin-isolated page (SharedArrayBuffer); Figma's null-origin iframe is

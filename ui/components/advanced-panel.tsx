@@ -1,5 +1,7 @@
 // Where the work runs: backend choice, weights address, and the helper's state.
+import { useState } from 'preact/hooks'
 import type { Backend, Settings } from '../../plugin/messages.js'
+import type { HelperStatus } from '../helper-client/helper-client.js'
 import { DEFAULT_WEIGHTS_URL } from '../weights.js'
 
 const BACKENDS: { value: Backend; label: string }[] = [
@@ -14,9 +16,37 @@ export interface AdvancedPanelProps {
   settings: Settings
   disabled: boolean
   onChange(patch: Partial<Settings>): void
+  /** The helper connection (ui/hooks/use-helper.ts) and the address it uses. */
+  helper: { status: HelperStatus; url: string }
 }
 
-export function AdvancedPanel({ settings, disabled, onChange }: AdvancedPanelProps) {
+/** The helper's state in one sentence. */
+export function helperStatusText(status: HelperStatus, url: string, paired: boolean): string {
+  const caps = status.capabilities
+  switch (status.state) {
+    case 'paired':
+    case 'busy':
+      return caps === null ? 'Paired.' : `Paired: ${caps.backend} on ${caps.device}${status.state === 'busy' ? ' (running a job)' : ''}.`
+    case 'connecting':
+      return status.message === null ? `Connecting to ${url}…` : `${status.message} Trying again…`
+    case 'error':
+      return status.message ?? `The helper at ${url} cannot be used.`
+    case 'disconnected':
+      return paired
+        ? status.message ?? 'Disconnected.'
+        : 'Not paired. Start the helper (npm start), paste the token it prints and press Pair; until then everything runs in this panel.'
+  }
+}
+
+export function AdvancedPanel({ settings, disabled, onChange, helper }: AdvancedPanelProps) {
+  const [token, setToken] = useState('')
+  const stored = settings.helperToken.trim() !== ''
+  const pair = (): void => {
+    const t = token.trim()
+    if (t === '') return
+    onChange({ helperToken: t })
+    setToken('')
+  }
   return (
     <details>
       <summary>Advanced</summary>
@@ -33,10 +63,22 @@ export function AdvancedPanel({ settings, disabled, onChange }: AdvancedPanelPro
           <input id="weights-url" class="grow" type="text" placeholder={DEFAULT_WEIGHTS_URL} disabled={disabled}
             value={settings.weightsUrl} onChange={(e) => onChange({ weightsUrl: e.currentTarget.value.trim() })} />
         </div>
-        <div class="row" data-testid="helper-status">
+        <div class="row">
+          <label for="helper-url">Helper address</label>
+          <input id="helper-url" class="grow" type="text" disabled={disabled} value={settings.helperUrl}
+            onChange={(e) => onChange({ helperUrl: e.currentTarget.value.trim() })} />
+        </div>
+        <form class="row" onSubmit={(e) => { e.preventDefault(); pair() }}>
+          <label for="helper-token">Pairing token</label>
+          <input id="helper-token" class="grow" type="password" autoComplete="off" disabled={disabled}
+            placeholder={stored ? 'Paired; paste a new token to change it' : 'Printed by the helper when it starts'}
+            value={token} onInput={(e) => setToken(e.currentTarget.value)} />
+          <button type="submit" disabled={disabled || token.trim() === ''}>Pair</button>
+          {stored && <button type="button" disabled={disabled} onClick={() => onChange({ helperToken: '' })}>Forget</button>}
+        </form>
+        <div class="row" data-testid="helper-status" data-state={helper.status.state}>
           <span class="label">Helper</span>
-          {/* Jobs are not routed to the helper yet; the panel runs everything itself. */}
-          <span class="grow muted"><span class="status-dot" />Not connected. Everything runs in this panel.</span>
+          <span class="grow muted" aria-live="polite"><span class="status-dot" />{helperStatusText(helper.status, helper.url, stored)}</span>
         </div>
       </section>
     </details>

@@ -1,6 +1,6 @@
 // While running: stage, progress bar with scale / iteration / ETA, live preview, backend and why,
 // "Stop and place" and "Cancel".
-import { type BackendChoice, BACKEND_LABEL } from '../backend.js'
+import { type RunChoice, runLabelOf } from '../backend.js'
 import type { RgbaImage } from '../engine/index.js'
 import type { Phase } from '../hooks/use-job.js'
 import { ImageCanvas } from './image-canvas.js'
@@ -38,9 +38,9 @@ function statusLine(phase: Running): { text: string; fraction: number } {
   }
 }
 
-export function BackendLine({ backend }: { backend: BackendChoice | null }) {
+export function BackendLine({ backend }: { backend: RunChoice | null }) {
   if (backend === null) return null
-  return <div class="muted" data-testid="backend" data-backend={backend.backend}>Running on {BACKEND_LABEL[backend.backend]}: {backend.reason}.</div>
+  return <div class="muted" data-testid="backend" data-backend={backend.backend}>Running on {runLabelOf(backend)}: {backend.reason}.</div>
 }
 
 export function ProgressView({ phase, preview, onStop, onCancel }: ProgressViewProps) {

@@ -1,7 +1,7 @@
 // The idle -> running -> done / error state machine of one style-transfer job.
 import { useRef, useState } from 'preact/hooks'
 import type { Speed } from '../../plugin/messages.js'
-import type { BackendChoice } from '../backend.js'
+import type { RunChoice } from '../backend.js'
 import type { Progress, RgbaImage } from '../engine/index.js'
 import type { Stage } from '../run/describe-error.js'
 import { type JobInput, runJobAsync } from '../run/run-job-async.js'
@@ -10,10 +10,10 @@ export type Phase =
   | { kind: 'idle'; note: string | null }
   | {
     kind: 'running'; stage: Stage; weights: { loaded: number; total: number } | null
-    progress: Progress | null; backend: BackendChoice | null; stopping: boolean
+    progress: Progress | null; backend: RunChoice | null; stopping: boolean
   }
   | {
-    kind: 'done'; message: string; notice: string | null; backend: BackendChoice
+    kind: 'done'; message: string; notice: string | null; backend: RunChoice
     timing: { promisedMs: number | null; actualMs: number }; speed: Speed | null
   }
   | { kind: 'error'; message: string }

@@ -1,7 +1,7 @@
 // The Variations state: four seeds, their previews as they finish, and cancel. Picking one is the
 // App's job (it starts the full-size run with pickedSettings).
 import { useRef, useState } from 'preact/hooks'
-import type { BackendChoice } from '../backend.js'
+import type { RunChoice } from '../backend.js'
 import type { Progress, RgbaImage } from '../engine/index.js'
 import type { Stage } from '../run/describe-error.js'
 import type { JobInput } from '../run/run-job-async.js'
@@ -14,7 +14,7 @@ export interface VariationsState {
   images: (RgbaImage | null)[]
   stage: Stage
   progress: { index: number; progress: Progress } | null
-  backend: BackendChoice | null
+  backend: RunChoice | null
   cancelling: boolean
   message: string | null
 }

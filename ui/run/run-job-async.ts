@@ -1,12 +1,16 @@
 // One style-transfer job, from the selected layers to a placed result: weights, backend, export,
 // optimisation (with fallback to the next backend), placement. No UI here: the caller gets events.
+// A job may run on the paired helper instead (run-on-helper-async.ts); if the helper goes away
+// mid-job, the panel goes on from the helper's last preview, as after a lost GPU device.
 import type { LayerInfo, Recipe, Settings, Speed } from '../../plugin/messages.js'
-import { type BackendChoice, BACKEND_LABEL, chooseBackendAsync, isBackendFailure } from '../backend.js'
+import { type BackendChoice, BACKEND_LABEL, type RunChoice, chooseBackendAsync, isBackendFailure } from '../backend.js'
 import { ENGINE_VERSION, type Progress, type RgbaImage, type RunResult } from '../engine/index.js'
+import type { HelperClient } from '../helper-client/helper-client.js'
 import type { Host, Placed } from '../hosts/host.js'
 import { weightsUrlOf } from '../weights.js'
 import { type Stage, describeError } from './describe-error.js'
 import { dropEngine, getEngineAsync } from './engine-cache.js'
+import { HelperLostError, HelperRunError, helperRouteOf, runOnHelperAsync } from './run-on-helper-async.js'
 import { randomSeed, settingsToOptions } from './settings-to-options.js'
 import { expectedMsOf, measureSpeed, pixelIterationsOf } from './time-promise.js'
 
@@ -15,12 +19,14 @@ export interface JobInput {
   settings: Settings
   content: LayerInfo
   styles: readonly LayerInfo[]
+  /** The helper client, when one exists; jobs go there only while it is paired (see helperRouteOf). */
+  helper?: HelperClient | null
 }
 
 export interface JobEvents {
   onStage(stage: Stage): void
   onWeights(loaded: number, total: number): void
-  onBackend(choice: BackendChoice): void
+  onBackend(choice: RunChoice): void
   onProgress(progress: Progress): void
   onPreview(image: RgbaImage): void
 }
@@ -34,7 +40,7 @@ export interface JobControl {
 
 export type JobOutcome =
   | {
-    kind: 'placed'; placed: Placed; stopped: boolean; recipe: Recipe; backend: BackendChoice; result: RunResult
+    kind: 'placed'; placed: Placed; stopped: boolean; recipe: Recipe; backend: RunChoice; result: RunResult
     /** The time promised before the run (null: nothing measured yet) and the time it took. */
     timing: { promisedMs: number | null; actualMs: number }
     /** Speed including this run (unchanged when it was stopped early or fell back to another backend). */
@@ -55,12 +61,22 @@ export async function runJobAsync(input: JobInput, events: JobEvents, control: J
   let stage: Stage = 'backend'
   let layerName: string | undefined
   const enter = (next: Stage): void => { stage = next; events.onStage(next) }
+  let helperLost: string | null = null
   try {
     enter('backend')
-    let backend = await chooseBackendAsync(settings.backend)
+    const route = helperRouteOf(settings, input.helper ?? null)
+    let backend: RunChoice
+    if (route.choice !== null) {
+      backend = route.choice
+    } else {
+      const local = await chooseBackendAsync(settings.backend)
+      backend = route.why === null ? local : { ...local, reason: route.why }
+    }
     events.onBackend(backend)
-    enter('weights')
-    await getEngineAsync(backend.backend, url, events.onWeights)
+    if (backend.backend !== 'helper') {
+      enter('weights')
+      await getEngineAsync(backend.backend, url, events.onWeights)
+    }
     if (control.isCancelled()) return { kind: 'cancelled' }
 
     enter('export')
@@ -78,9 +94,28 @@ export async function runJobAsync(input: JobInput, events: JobEvents, control: J
     const seed = settings.seed ?? randomSeed()
     const options = settingsToOptions(settings, seed, styleImages.length)
     let lastPreview: RgbaImage | null = null
-    let result: RunResult
+    let result: RunResult | null = null
     let fellBack = false
-    for (;;) {
+    if (backend.backend === 'helper' && input.helper != null) {
+      try {
+        result = await runOnHelperAsync(input.helper, contentImage, styleImages, options, events, control.signal)
+      } catch (error) {
+        if (!(error instanceof HelperLostError) || control.isCancelled()) throw error
+        // The helper went away (quit, crashed, the computer slept): go on here from its last preview.
+        helperLost = error.message
+        fellBack = true
+        stage = 'backend'
+        const local = await chooseBackendAsync(settings.backend === 'helper' ? 'auto' : settings.backend)
+        const from = error.lastPreview === null ? 'starting over here' : 'continuing here from its last preview'
+        backend = { backend: local.backend, reason: `the helper went away during the job; ${from}` }
+        events.onBackend(backend)
+        enter('weights')
+        await getEngineAsync(backend.backend, url, events.onWeights)
+        enter('run')
+        if (error.lastPreview !== null) contentImage = error.lastPreview
+      }
+    }
+    while (result === null && backend.backend !== 'helper') {
       const engine = await getEngineAsync(backend.backend, url, events.onWeights)
       try {
         result = await engine.stylizeAsync(contentImage, styleImages, options, {
@@ -88,7 +123,6 @@ export async function runJobAsync(input: JobInput, events: JobEvents, control: J
           onProgress: events.onProgress,
           onPreview: (image) => { lastPreview = image; events.onPreview(image) }
         })
-        break
       } catch (error) {
         if (!isBackendFailure(error) || backend.backend === 'wasm') throw error
         // A lost GPU device or out-of-memory: go on with the next backend instead of failing. The
@@ -105,18 +139,22 @@ export async function runJobAsync(input: JobInput, events: JobEvents, control: J
       }
     }
     if (control.isCancelled()) return { kind: 'cancelled' }
+    if (result === null) throw new Error('the job ended without an image')
 
     enter('place')
     // The machine's speed says nothing about how the image was made, so it stays out of the recipe.
     const recipe: Recipe = { contentId: content.id, styleIds: styles.map((s) => s.id), settings: { ...settings, speed: null }, seed, engineVersion: ENGINE_VERSION }
     const placed = await host.placeResultAsync(result.image, recipe)
     // Only whole runs on one backend measure its speed.
-    const speed = result.stopped || fellBack ? settings.speed
+    const speed = result.stopped || fellBack || backend.backend === 'helper' ? settings.speed
       : measureSpeed(settings.speed, backend.backend, pixelIterationsOf(settings, contentImage.width, contentImage.height), result.elapsedMs)
     const timing = { promisedMs, actualMs: result.elapsedMs }
     return { kind: 'placed', placed, stopped: result.stopped, recipe, backend, result, timing, speed }
   } catch (error) {
     if (control.isCancelled()) return { kind: 'cancelled' }
+    if (error instanceof HelperRunError) throw new JobError(error.message)
+    const said = describeError(error, stage, { weightsUrl: url, ...(layerName === undefined ? {} : { layerName }) })
+    if (helperLost !== null) throw new JobError(`The helper went away during the job, and running it in this panel failed too: ${said}`)
     throw new JobError(describeError(error, stage, { weightsUrl: url, ...(layerName === undefined ? {} : { layerName }) }))
   }
 }
