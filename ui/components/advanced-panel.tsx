@@ -71,7 +71,7 @@ export function AdvancedPanel({ settings, disabled, onChange, helper }: Advanced
         <form class="row" onSubmit={(e) => { e.preventDefault(); pair() }}>
           <label for="helper-token">Pairing token</label>
           <input id="helper-token" class="grow" type="password" autoComplete="off" disabled={disabled}
-            placeholder={stored ? 'Paired; paste a new token to change it' : 'Printed by the helper when it starts'}
+            placeholder={stored ? 'Paired (paste to change)' : 'From the helper console'}
             value={token} onInput={(e) => setToken(e.currentTarget.value)} />
           <button type="submit" disabled={disabled || token.trim() === ''}>Pair</button>
           {stored && <button type="button" disabled={disabled} onClick={() => onChange({ helperToken: '' })}>Forget</button>}
