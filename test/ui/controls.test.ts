@@ -64,6 +64,7 @@ test('Colour "Keep content colours" keeps the mean colour nearer the content tha
     const r = await runAsync(pg)
     rows.push({ label, id: r.id })
   }
+  await pg.page.waitForFunction('playground.settings().styleScale === 2 && playground.settings().smoothness === 1', undefined, { timeout: 10_000 }).catch(() => undefined)
   const settings = await pg.page.evaluate('playground.settings()') as { styleScale: number; smoothness: number }
   assert.deepEqual([settings.styleScale, settings.smoothness], [2, 1], 'slider changes are saved with the settings')
   await saveGridAsync(pg, await idOf(pg, 'Landscape'), await idOf(pg, 'Brush strokes'), rows)
@@ -82,6 +83,8 @@ test('controls are labelled, keyboard reachable and saved; several styles get on
   }
   for (const id of ['color', 'style-scale', 'smoothness']) assert.ok(reached.has(id), `Tab reaches #${id}`)
   await pg.panel.getByLabel('Texture scale').press('ArrowRight')
+  // Saving goes through a message to the (simulated) sandbox: wait for it rather than race it.
+  await pg.page.waitForFunction('playground.settings().styleScale === 1.05', undefined, { timeout: 10_000 })
   assert.equal((await pg.page.evaluate('playground.settings()') as { styleScale: number }).styleScale, 1.05)
 
   // A second style layer: a PNG drawn here, shift-added to the selection.
