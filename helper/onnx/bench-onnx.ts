@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url'
 /**
  * Speed of the ONNX objective: ms per iteration (loss + image gradient) at several sizes, with the
  * one-off costs (weights conversion, targets, session creation) printed apart.
@@ -13,6 +12,7 @@ import { fileURLToPath } from 'node:url'
  * --tfjs-targets also times the tfjs (wasm) extractor computing the same targets, to compare with
  * the forward-only ONNX graph the objective uses.
  */
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { availableParallelism } from 'node:os'
 import * as tf from '@tensorflow/tfjs-core'

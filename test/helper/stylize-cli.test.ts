@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { PNG } from 'pngjs'
 import { decodeImage, encodePng } from '../../helper/image-io.js'
-import { checker, gradient, WEIGHTS_DIR } from '../support/tf.js'
+import { gradient, WEIGHTS_DIR } from '../support/tf.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const CLI = join(ROOT, 'helper/cli/stylize.ts')
@@ -80,4 +80,3 @@ test('Ctrl-C writes the best image so far', async () => {
   assert.deepEqual([img.width, img.height], [48, 32])
 })
 
-void checker
