@@ -118,3 +118,36 @@ test('bad inputs get sentences, not stack traces, and leak nothing', async () =>
   for (const [run, message] of cases) await assert.rejects(run(), { message }, String(message))
   assertBaseline('after bad inputs')
 })
+
+test('going on from an image skips the scales below it, starts from it and keeps the content as the target', async () => {
+  const o = resolveOptions({ ...tiny, size: 48, minSize: 24 })
+  const sizes = (startLong: number): string[] => planRun(48, 32, o, startLong).scales.map((s) => `${s.width}x${s.height}`)
+  assert.deepEqual(sizes(0), ['24x16', '34x23', '48x32'])
+  assert.deepEqual(sizes(34), ['34x23', '48x32'])
+  assert.deepEqual(sizes(30), ['34x23', '48x32'])
+  assert.deepEqual(sizes(48), ['48x32'])
+  assert.deepEqual(sizes(400), ['48x32'])
+
+  const content = gradient(48, 32)
+  const grey = draw(34, 23, () => [128, 128, 128, 255])
+  const records: Progress[] = []
+  const options = { ...tiny, size: 48, minSize: 24 }
+  const fresh = await engine.stylizeAsync(content, [checker(40, 64)], options)
+  const cont = await engine.stylizeAsync(content, [checker(40, 64)], options, { startFrom: grey, onProgress: (p) => records.push(p) })
+  // Two scales left (34 px, then 48 px), 2 iterations each: the 24 px scale's 3 are not redone.
+  assert.equal(cont.iterations, 4)
+  assert.deepEqual(records.map((p) => `${p.scale}/${p.scales}:${p.width}`), ['1/2:34', '1/2:34', '2/2:48', '2/2:48'])
+  assert.ok(records.every((p) => p.total === 4))
+  // Four Adam steps of 0.02 cannot leave grey far behind: the result is near grey, the fresh run
+  // near the content gradient.
+  const distToGrey = (img: RgbaImage): number => {
+    let d = 0
+    for (let i = 0; i < img.data.length; i++) if (i % 4 !== 3) d += Math.abs(img.data[i]! - 128)
+    return d / (img.width * img.height * 3)
+  }
+  assert.ok(distToGrey(cont.image) < distToGrey(fresh.image) / 2, `${distToGrey(cont.image)} vs ${distToGrey(fresh.image)}`)
+  // The content stays the target: the content term still measures the distance to the gradient.
+  assert.ok(records[0]!.content > 0.05, `content term ${records[0]!.content}`)
+  await assert.rejects(engine.stylizeAsync(content, [checker(16, 16)], options, { startFrom: draw(0, 0, () => [0, 0, 0, 0]) }), /^ImageError: Start image has no pixels \(0x0\)/)
+  assertBaseline('after going on from an image')
+})

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { contentLoss, gram, maskedMeanSquare, meanSquare, styleLoss, tvLoss } from './losses.js'
 import type { Evaluation } from './optimizers.js'
-import type { ConvLayerName, StyleTransferOptions } from './types.js'
+import type { AbortSignalLike, ConvLayerName, StyleTransferOptions } from './types.js'
 import { maskPyramid, type Vgg19Features } from './vgg19.js'
 
 /**
@@ -25,6 +25,19 @@ export interface ObjectiveInputs {
    */
   contentMask?: tf.Tensor4D | null
   styleMasks?: ReadonlyArray<tf.Tensor4D | null>
+  /**
+   * The run's abort signal. An evaluation long enough to matter (tiles of a big image) checks it
+   * as it goes and rejects with EvaluationAborted; the engine then keeps the last image.
+   */
+  signal?: AbortSignalLike
+}
+
+/** An evaluation given up because the run was aborted; everything it made is already freed. */
+export class EvaluationAborted extends Error {
+  constructor() {
+    super('evaluation aborted')
+    this.name = 'EvaluationAborted'
+  }
 }
 
 export type ObjectiveFactory = ((inputs: ObjectiveInputs) => Promise<Objective>) & { supportsMasks?: boolean }

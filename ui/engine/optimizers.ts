@@ -143,7 +143,15 @@ export function createLbfgs(lr = 1, history = 10, c1 = 1e-4, maxBacktracks = 6):
       let accepted: { x: tf.Tensor; e: Evaluation } | null = null
       for (let k = 0; k <= maxBacktracks; k++) {
         const xt = tf.tidy(() => tf.add(x, tf.mul(d, t)))
-        const e = await evaluate(xt)
+        let e: Evaluation
+        try {
+          e = await evaluate(xt)
+        } catch (err) {
+          // An aborted (or failed) evaluation mid line search: free what this step made.
+          xt.dispose()
+          d.dispose()
+          throw err
+        }
         if (e.loss <= f0 + c1 * t * slope || k === maxBacktracks) {
           accepted = { x: xt, e }
           break

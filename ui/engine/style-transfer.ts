@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { combineLuminance, luminanceImage, matchColours } from './color.js'
 import { alphaChannel, checkImage, resize, resizeAlpha, rgbTensor, toRgbaImage } from './image-tensor.js'
-import { createTfjsObjective, type Objective, type ObjectiveFactory } from './objective.js'
+import { createTfjsObjective, EvaluationAborted, type Objective, type ObjectiveFactory } from './objective.js'
 import { createAdam, createLbfgs, IterateAverage, type Stepper } from './optimizers.js'
 import { MIN_SIDE } from './defaults.js'
 import { resolveOptions } from './resolve-options.js'
 import { createRng } from './rng.js'
+import { createTiledTfjsObjective } from './tiled-objective.js'
+import type { TileConfig } from './tiles.js'
 import { generateScales, sizeToFit } from './schedule.js'
 import type { ConvLayerName, Progress, RgbaImage, RunCallbacks, RunResult, StyleTransferOptions, VggWeights } from './types.js'
 import { createVgg19Features, type ConvGradMode } from './vgg19.js'
@@ -25,6 +27,11 @@ export interface StyleTransferInit {
   deepest?: ConvLayerName
   /** Replaces the tfjs loss/gradient evaluation (e.g. a native graph); the loop stays the same. */
   objective?: ObjectiveFactory
+  /**
+   * Scales larger than one pass of this size are evaluated in tiles with whole-image statistics
+   * (tiled-objective.ts). Null or absent: always one pass. Ignored with an injected objective.
+   */
+  tile?: TileConfig | null
   /** Clock for elapsed time and ETA (injectable for tests). */
   now?: () => number
 }
@@ -35,11 +42,15 @@ export interface Plan {
 }
 
 /** The scales and iterations a run will make, without running it. */
-export function planRun(width: number, height: number, o: StyleTransferOptions): Plan {
-  const scales = generateScales(o.minSize, o.size).map((long, i) => {
+export function planRun(width: number, height: number, o: StyleTransferOptions, startLong = 0): Plan {
+  const all = generateScales(o.minSize, o.size).map((long, i) => {
     const [w, h] = sizeToFit(width, height, long, MIN_SIDE)
     return { width: w, height: h, iterations: i === 0 ? o.stepsFirst : o.steps }
   })
+  // Going on from an image of long side startLong: the scales below it are already done (one
+  // larger than every scale leaves the last one).
+  const from = all.findIndex((s) => Math.max(s.width, s.height) >= startLong)
+  const scales = startLong <= 0 ? all : all.slice(from === -1 ? all.length - 1 : from)
   return { scales, total: scales.reduce((a, s) => a + s.iterations, 0) }
 }
 
@@ -52,15 +63,17 @@ export function createStyleTransfer(weights: VggWeights, init: StyleTransferInit
   // With an injected objective the tfjs feature extractor is never built (it would hold a second
   // copy of the weights for nothing).
   const vgg = init.objective === undefined ? createVgg19Features(weights, { convGrad: init.convGrad ?? 'rewrite', deepest: [init.deepest ?? 'conv5_1'] }) : null
-  const makeObjective = init.objective ?? createTfjsObjective(vgg as NonNullable<typeof vgg>)
+  const makeObjective = init.objective ?? (init.tile == null
+    ? createTfjsObjective(vgg as NonNullable<typeof vgg>)
+    : createTiledTfjsObjective(vgg as NonNullable<typeof vgg>, init.tile))
   const now = init.now ?? (() => Date.now())
   let disposed = false
 
   const run = async (content: RgbaImage, styles: readonly RgbaImage[], o: StyleTransferOptions, callbacks: RunCallbacks): Promise<RunResult> => {
-    const plan = planRun(content.width, content.height, o)
+    const { signal, onProgress, onPreview, startFrom } = callbacks
+    const plan = planRun(content.width, content.height, o, startFrom === undefined ? 0 : Math.max(startFrom.width, startFrom.height))
     const last = plan.scales[plan.scales.length - 1] as Plan['scales'][number]
     const alpha = alphaChannel(content)
-    const { signal, onProgress, onPreview } = callbacks
     const start = now()
     // Cost model for the ETA: time per (pixel x iteration), measured as the run goes.
     const pixelIterationsTotal = plan.scales.reduce((a, s) => a + s.width * s.height * s.iterations, 0)
@@ -102,13 +115,15 @@ export function createStyleTransfer(weights: VggWeights, init: StyleTransferInit
         contentMask = contentAlphaFull === null ? null : resize(contentAlphaFull, height, width)
         const styleMasks = styleAlphaFull.map((a, i) => (a === null ? null : resize(a, stylesAt[i]!.shape[1], stylesAt[i]!.shape[2])))
         try {
-          objective = await makeObjective({ content: contentAt, styles: stylesAt, options: o, contentMask, styleMasks })
+          objective = await makeObjective({ content: contentAt, styles: stylesAt, options: o, contentMask, styleMasks, signal })
         } finally {
           for (const s of stylesAt) s.dispose()
           for (const m of styleMasks) m?.dispose()
         }
         x?.dispose()
-        if (best === null) {
+        if (best === null && startFrom !== undefined) {
+          x = tf.tidy(() => resize(rgbTensor(startFrom), height, width))
+        } else if (best === null) {
           x = o.initNoise > 0 ? addNoise(contentAt, o.initNoise, o.seed) : tf.clone(contentAt)
         } else {
           const prev: tf.Tensor4D = best
@@ -126,7 +141,15 @@ export function createStyleTransfer(weights: VggWeights, init: StyleTransferInit
             stopped = true
             break
           }
-          const r = await stepper.step(x, objective.evaluate)
+          let r
+          try {
+            r = await stepper.step(x, objective.evaluate)
+          } catch (e) {
+            // A long (tiled) evaluation gave up on the signal: keep the last image, as a Stop
+            // between iterations does.
+            if (e instanceof EvaluationAborted) { stopped = true; break }
+            throw e
+          }
           x.dispose()
           x = r.x as tf.Tensor4D
           average.update(x)
@@ -190,11 +213,13 @@ export function createStyleTransfer(weights: VggWeights, init: StyleTransferInit
       if (o.styleBlend.length !== 1 && o.styleBlend.length !== styles.length) {
         throw new RangeError(`styleBlend: expected ${styles.length} weights (one per style image), got ${o.styleBlend.length}`)
       }
+      if (callbacks.startFrom !== undefined) checkImage(callbacks.startFrom, 'Start')
       if (o.color === 'match') return run(content, styles.map((s) => matchColours(s, content)), o, callbacks)
       if (o.color === 'preserve') {
         // Luminance-only transfer (Gatys et al. 2016, section 2.2): optimise on luminance, the
         // style's luminance matched to the content's, then put the content's chroma back.
-        const r = await run(luminanceImage(content), styles.map((s) => luminanceImage(s, content)), o, callbacks)
+        const start = callbacks.startFrom === undefined ? {} : { startFrom: luminanceImage(callbacks.startFrom) }
+        const r = await run(luminanceImage(content), styles.map((s) => luminanceImage(s, content)), o, { ...callbacks, ...start })
         return { ...r, image: combineLuminance(r.image, await resizeImage(content, r.image.width, r.image.height)) }
       }
       return run(content, styles, o, callbacks)

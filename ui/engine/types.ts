@@ -85,6 +85,12 @@ export interface RunCallbacks {
   onProgress?: (p: Progress) => void
   onPreview?: (image: RgbaImage, p: Progress) => void
   signal?: AbortSignalLike
+  /**
+   * Go on from this image instead of starting from the content (a run continued on another
+   * backend from the last preview). The content stays the content target; scales smaller than
+   * this image are skipped, since it already holds what they would have made.
+   */
+  startFrom?: RgbaImage
 }
 
 export interface RunResult {
