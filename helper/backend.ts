@@ -7,9 +7,11 @@ import type { ConvGradMode } from '../ui/engine/vgg19.js'
 import { createStyleTransfer, type StyleTransfer } from '../ui/engine/index.js'
 import { createTfjsObjective, type ObjectiveFactory, type ObjectiveInputs } from '../ui/engine/objective.js'
 import { createVgg19Features } from '../ui/engine/vgg19.js'
+import { createTiledTfjsObjective } from '../ui/engine/tiled-objective.js'
+import { fitsOnePass, type TileConfig } from '../ui/engine/tiles.js'
 import type { VggWeights } from '../ui/engine/types.js'
 import { availableParallelism } from 'node:os'
-import { chooseOnnxObjective, probeOnnxRuntime } from './onnx/index.js'
+import { chooseOnnxObjective, probeOnnxRuntime, type OnnxObjectiveStats } from './onnx/index.js'
 
 /**
  * The one backend chooser of the Node side (CLI and helper). Order: CUDA through tfjs-node-gpu,
@@ -102,6 +104,10 @@ export interface NodeEngine {
   description: string
   /** Frees per-job caches (onnx sessions) while keeping the engine. */
   releaseCaches(): Promise<void>
+  /** On 'onnx': sessions and child processes so far (tests, bench). */
+  onnxStats?: () => OnnxObjectiveStats
+  /** Scales larger than this are optimised in tiles with whole-image statistics; null: never. */
+  tile: TileConfig | null
   dispose(): Promise<void>
 }
 
@@ -109,28 +115,48 @@ export interface NodeEngine {
  * The engine for a chosen backend. On 'onnx' the objective is the native graph; if it cannot be
  * built the tfjs objective on wasm takes over and the description says why.
  */
-export async function createNodeEngine(choice: BackendChoice, weights: VggWeights): Promise<NodeEngine> {
+export async function createNodeEngine(choice: BackendChoice, weights: VggWeights, opts: { tile?: TileConfig | null } = {}): Promise<NodeEngine> {
+  const tile = opts.tile ?? null
   if (choice.backend === 'onnx') {
-    const c = await chooseOnnxObjective(weights, { threads: availableParallelism() })
+    // Sessions in a child process per job: only a process exit gives their memory back
+    // (helper/onnx/onnx-process.ts has the measurements).
+    const c = await chooseOnnxObjective(weights, { threads: availableParallelism(), isolation: 'process' })
     if (c.available) {
       // The graph has no transparency masks: images with alpha go through the tfjs objective.
       const vgg = createVgg19Features(weights, { convGrad: choice.convGrad, deepest: ['conv5_1'] })
-      const tfjs = createTfjsObjective(vgg)
+      // Tiled scales too: the graph evaluates whole images only.
+      const tfjs = tile === null ? createTfjsObjective(vgg) : createTiledTfjsObjective(vgg, tile)
       const onnx = c.factory
+      const needsTfjs = (inputs: ObjectiveInputs): boolean =>
+        (inputs.contentMask ?? null) !== null || (inputs.styleMasks ?? []).some((m) => m !== null) ||
+        [inputs.content, ...inputs.styles].some((t) => !fitsOnePass(t.shape[2], t.shape[1], tile))
       const objective: ObjectiveFactory = Object.assign(
-        (inputs: ObjectiveInputs) => ((inputs.contentMask ?? null) !== null || (inputs.styleMasks ?? []).some((m) => m !== null) ? tfjs(inputs) : onnx(inputs)),
+        (inputs: ObjectiveInputs) => (needsTfjs(inputs) ? tfjs(inputs) : onnx(inputs)),
         { supportsMasks: true }
       )
-      const engine = createStyleTransfer(weights, { objective })
+      const inner = createStyleTransfer(weights, { objective })
+      // Each job ends with its onnxruntime process gone, whatever runs it (CLI, helper queue, tests).
+      const engine: StyleTransfer = {
+        stylizeAsync: async (...args) => {
+          try {
+            return await inner.stylizeAsync(...args)
+          } finally {
+            await onnx.releaseSessions()
+          }
+        },
+        dispose: () => inner.dispose()
+      }
       return {
         engine,
         description: c.reason.replace(/^onnx: selected /, 'onnx '),
         releaseCaches: () => onnx.releaseSessions(),
+        onnxStats: () => onnx.stats(),
+        tile,
         dispose: async () => { engine.dispose(); vgg.dispose(); await onnx.dispose() }
       }
     }
     choice.reasons.push(c.reason)
   }
-  const engine = createStyleTransfer(weights, { convGrad: choice.convGrad })
-  return { engine, description: `tfjs ${choice.tfjsName}`, releaseCaches: async () => {}, dispose: async () => engine.dispose() }
+  const engine = createStyleTransfer(weights, { convGrad: choice.convGrad, tile })
+  return { engine, description: `tfjs ${choice.tfjsName}`, releaseCaches: async () => {}, tile, dispose: async () => engine.dispose() }
 }

@@ -3,7 +3,9 @@ import { parseArgs } from 'node:util'
 import { VGG19_MANIFEST } from '../../models/manifest.js'
 import { ensureWeights } from '../fetch-weights.js'
 import { resolve } from 'node:path'
-import { resolveOptions, planRun } from '../../ui/engine/index.js'
+import { totalmem } from 'node:os'
+import { resolveOptions, planRun, MAX_SIDE, tileGrid } from '../../ui/engine/index.js'
+import { estimateJobMemory, formatBytes, TILE_MARGIN, tileConfigFor } from '../server/memory-estimate.js'
 import type { RgbaImage, StyleTransferOptions } from '../../ui/engine/types.js'
 import { chooseNodeBackend, createNodeEngine, type NodeBackend } from '../backend.js'
 import { readImageFile, writePngFile } from '../image-io.js'
@@ -17,7 +19,10 @@ const USAGE = `usage: npm run stylize -- [--content C] [--style S [--style S2 â€
   [--size 512] [--preset quick|balanced|best] [--steps N] [--steps-first N] [--min-size 128]
   [--style-weight 50] [--content-weight 1] [--tv-weight 1] [--style-scale 1] [--seed 0]
   [--color off|preserve|match] [--optimizer adam|lbfgs] [--pooling max|average]
-  [--backend NAME] [--weights DIR]
+  [--backend NAME] [--weights DIR] [--tile PX] [--memory-mb MB]
+Images larger than one pass fits in memory are optimised in tiles with whole-image style
+statistics (--tile sets the tile side; 0 never tiles). --memory-mb is the budget the job must fit
+(default 60% of this machine's memory); a job that cannot fit is refused before it starts.
 Without --content/--style it stylises a sample pair the project draws itself.
 Ctrl-C stops and writes the best image so far; a second Ctrl-C quits at once.`
 
@@ -29,6 +34,7 @@ async function main(): Promise<number> {
       'min-size': { type: 'string' }, 'style-weight': { type: 'string' }, 'content-weight': { type: 'string' },
       'tv-weight': { type: 'string' }, 'style-scale': { type: 'string' }, seed: { type: 'string' },
       optimizer: { type: 'string' }, pooling: { type: 'string' }, color: { type: 'string' }, backend: { type: 'string' }, weights: { type: 'string' },
+      tile: { type: 'string' }, 'memory-mb': { type: 'string' },
       help: { type: 'boolean' }
     }
   })
@@ -74,6 +80,16 @@ async function main(): Promise<number> {
     styles = await Promise.all(values.style.map((s, i) => readImageFile(s, values.style!.length > 1 ? `Style ${i + 1}` : 'Style')))
   }
 
+  const memoryMb = numberOpt('memory-mb', values['memory-mb']) ?? Math.floor((totalmem() / 2 ** 20) * 0.6)
+  const tileFlag = numberOpt('tile', values.tile)
+  if (tileFlag !== undefined && tileFlag !== 0 && tileFlag < 2 * TILE_MARGIN + 16) throw new RangeError(`--tile: expected 0 or at least ${2 * TILE_MARGIN + 16} pixels, got ${tileFlag}`)
+  const tile = tileFlag === undefined ? tileConfigFor(memoryMb * 2 ** 20, MAX_SIDE) : tileFlag === 0 ? null : { size: tileFlag, margin: TILE_MARGIN }
+  const estimate = estimateJobMemory(content, styles, resolved, tile)
+  if (estimate.bytes > memoryMb * 2 ** 20) {
+    console.error(`error: this job needs about ${formatBytes(estimate.bytes)} and the memory budget is ${formatBytes(memoryMb * 2 ** 20)}; choose a smaller --size${tile === null ? ' or let it tile (--tile 512)' : ' or a smaller --tile'}, or raise --memory-mb.`)
+    return 2
+  }
+
   const choice = await chooseNodeBackend(values.backend as NodeBackend | undefined)
   console.error(`backend: ${choice.backend} (${choice.reasons.join('; ')})`)
   if (values.weights === undefined && !existsSync(`${DEFAULT_WEIGHTS_DIR}${VGG19_MANIFEST.shards[0]!.path}`)) {
@@ -82,12 +98,16 @@ async function main(): Promise<number> {
     if ((await ensureWeights({})) !== 0) return 2
   }
   const weights = await loadWeightsFromDir(values.weights === undefined ? DEFAULT_WEIGHTS_DIR : resolve(values.weights))
-  const { engine, description, dispose } = await createNodeEngine(choice, weights)
+  const { engine, description, dispose } = await createNodeEngine(choice, weights, { tile })
   for (const t of Object.values(weights)) t.dispose()
   console.error(`loss and gradient: ${description}`)
 
   const plan = planRun(content.width, content.height, resolved)
   console.error(`${content.width}x${content.height} -> ${plan.scales.map((s) => `${s.width}x${s.height}`).join(' -> ')}, ${plan.total} iterations`)
+  if (estimate.tiled && tile !== null) {
+    const last = plan.scales[plan.scales.length - 1]!
+    console.error(`tiled: ${tileGrid(last.width, last.height, tile).length} tiles of at most ${tile.size} px (${tile.margin} px margins) at the last scale, whole-image style statistics; about ${formatBytes(estimate.bytes)}`)
+  }
   const controller = new AbortController()
   let interrupts = 0
   const onSigint = (): void => {

@@ -17,7 +17,8 @@ export async function chooseOnnxObjective(weights: VggWeights, config: OnnxObjec
   if (!probe.available) return { available: false, reason: `onnx: ${probe.reason}` }
   try {
     const factory = await createOnnxObjective(weights, config)
-    return { available: true, factory, reason: `onnx: selected (${probe.detail})` }
+    const where = config.isolation === 'process' ? ', a process per job' : ''
+    return { available: true, factory, reason: `onnx: selected (${probe.detail}${where})` }
   } catch (e) {
     return { available: false, reason: `onnx: ${(e as Error).message.split('\n')[0] ?? ''}` }
   }

@@ -37,7 +37,12 @@ export function loadOrt(): Promise<OrtModule> {
 export interface SessionConfig {
   /** Intra-op threads (default: the machine's available parallelism). */
   threads?: number
+  /** Execution providers (default: those the probe found working in this process). */
+  executionProviders?: string[]
 }
+
+/** The providers the probe settled on, for a child process that skips its own probe. */
+export const probedProviders = (): string[] => [...providers]
 
 /**
  * Session options that mattered in the issue's measurements: all cores for intra-op work and
@@ -46,7 +51,7 @@ export interface SessionConfig {
  */
 export function sessionOptions(config: SessionConfig = {}): Ort.InferenceSession.SessionOptions {
   return {
-    executionProviders: providers,
+    executionProviders: config.executionProviders ?? providers,
     intraOpNumThreads: config.threads ?? availableParallelism(),
     interOpNumThreads: 1,
     executionMode: 'sequential',

@@ -29,7 +29,9 @@ interface Entry {
  * (measured: RSS grows by 200-330 MB per cached session at 128-256 px, to conv5_1), so at most
  * `max` idle sessions are kept, least recently used evicted first; a session in use is never
  * released under its user. After release, glibc keeps much of that memory mapped: RSS plateaued
- * near 1.2 GB over 8 jobs of three sizes each (355 MB before), bounded rather than growing.
+ * near 1.2 GB over 8 jobs of three sizes each (355 MB before), bounded rather than growing. So the
+ * helper and the CLI keep this cache in a child process per job (onnx-process.ts), where it still
+ * lets every scale of a job share the targets session, and the process exit gives it all back.
  */
 export class SessionCache {
   private readonly entries = new Map<string, Entry>()

@@ -9,6 +9,7 @@ import { decodeUpload, UploadError } from './decode-upload.js'
 import type { Job, JobSink } from './job.js'
 import { QueueFullError, type JobQueue } from './job-queue.js'
 import { estimateJobMemory, formatBytes } from './memory-estimate.js'
+import type { TileConfig } from '../../ui/engine/tiles.js'
 
 export interface SessionContext {
   clientId: number
@@ -18,6 +19,8 @@ export interface SessionContext {
   /** Images a client may hold uploaded and not yet submitted. */
   maxImages: number
   memoryBudgetBytes: number
+  /** The engine's tiling, which the memory estimate accounts for. */
+  tile: TileConfig | null
   capabilities: () => CapabilitiesMessage
   queue: JobQueue
 }
@@ -128,7 +131,7 @@ export function attachSession(ws: WebSocket, ctx: SessionContext): void {
     if (resolved.size > ctx.maxSide) {
       throw new ProtocolError('image-too-large', `An output of ${resolved.size} pixels per side is larger than this helper's limit of ${ctx.maxSide}.`, id)
     }
-    const estimate = estimateJobMemory(content, styles, resolved)
+    const estimate = estimateJobMemory(content, styles, resolved, ctx.tile)
     if (estimate.bytes > ctx.memoryBudgetBytes) {
       throw new ProtocolError('out-of-memory', `This job needs about ${formatBytes(estimate.bytes)} and the helper's memory budget is ${formatBytes(ctx.memoryBudgetBytes)}; choose a smaller size.`, id)
     }

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream'
 import { totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { WebSocketServer } from 'ws'
+import { tileConfigFor } from './memory-estimate.js'
 import { chooseNodeBackend, createNodeEngine, type NodeBackend, type NodeEngine } from '../backend.js'
 import { DEFAULT_WEIGHTS_DIR, loadWeightsFromDir } from '../weights-dir.js'
 import { PROTOCOL_VERSION, SUBPROTOCOL, WS_PATH, type CapabilitiesMessage } from '../protocol.js'
@@ -82,7 +83,7 @@ export async function createHelperServer(opts: HelperServerOptions): Promise<Hel
     const choice = await chooseNodeBackend(opts.backend)
     const weights = await loadWeightsFromDir(weightsDir)
     try {
-      ownEngine = await createNodeEngine(choice, weights)
+      ownEngine = await createNodeEngine(choice, weights, { tile: tileConfigFor(memoryBudgetMb * 2 ** 20, maxSide) })
     } finally {
       for (const t of Object.values(weights)) t.dispose()
     }
@@ -135,7 +136,7 @@ export async function createHelperServer(opts: HelperServerOptions): Promise<Hel
       // Without a listener a socket error would crash the process. ws has already started the
       // close (e.g. 1009 for a payload over maxPayload), so there is nothing else to do.
       ws.on('error', () => undefined)
-      attachSession(ws, { clientId, maxSide, maxTextBytes: opts.maxTextBytes ?? 64 * 1024, maxImages: 8, memoryBudgetBytes: memoryBudgetMb * 2 ** 20, capabilities, queue })
+      attachSession(ws, { clientId, maxSide, maxTextBytes: opts.maxTextBytes ?? 64 * 1024, maxImages: 8, memoryBudgetBytes: memoryBudgetMb * 2 ** 20, tile: nodeEngine.tile, capabilities, queue })
       wss.emit('connection', ws, req)
     })
   })

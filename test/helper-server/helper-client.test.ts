@@ -61,6 +61,25 @@ test('a helper error reaches the job as its code and sentence', async () => {
   c.close()
 })
 
+test('an image over the helper\'s message limit is refused in a sentence before sending; the connection stays up', async () => {
+  const small = await startServer({ maxPayload: 8 * 1024 })
+  try {
+    const c = new HelperClient({ url: small.wsUrl, token: TOKEN, createSocket, reconnectDelaysMs: [50] })
+    await c.connect()
+    // 64x64 raw RGBA is 16 KB, twice the limit; sent, it would have closed the socket with 1009.
+    const job = c.submit(gradient(64, 64), [checker(32, 32)], tiny)
+    await assert.rejects(job.result, (e: unknown) => e instanceof HelperJobError && e.code === 'image-too-large' &&
+      /^The content image is 17 KB, more than the helper accepts in one message \(8 KB\); choose a smaller size\.$/.test(e.message))
+    assert.equal(c.current.state, 'paired')
+    // The same connection still runs a job that fits (a PNG of the same image is far smaller).
+    const ok = c.submit({ png: encodePng(gradient(32, 32)) }, [checker(16, 16)], tiny)
+    assert.equal((await ok.result).iterations, 2)
+    c.close()
+  } finally {
+    await small.close()
+  }
+})
+
 test('a wrong token fails to connect with a plain sentence', async () => {
   const c = client({ token: 'wrong-token-wrong-token-wrong-token' })
   await assert.rejects(c.connect(), /not running, or it refused the pairing token/)

@@ -113,6 +113,7 @@ export function fakeEngine(): { engine: NodeEngine; backend: 'wasm' } {
     },
     description: 'fake',
     releaseCaches: async () => undefined,
+    tile: null,
     dispose: async () => undefined
   }
   return { engine, backend: 'wasm' }

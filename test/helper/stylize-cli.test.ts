@@ -68,6 +68,21 @@ test('a small run writes a PNG of the requested size and shows progress', async 
   assert.deepEqual([img.width, img.height], [32, 21])
 })
 
+test('a job bigger than its tiles runs tiled; one that cannot fit the memory budget is refused before it starts', async () => {
+  const wide = join(dir, 'wide.png')
+  writeFileSync(wide, encodePng(gradient(192, 64)))
+  const out = join(dir, 'tiled.png')
+  const r = await stylize(['--content', wide, '--style', stylePath, '--out', out, '--size', '192', '--min-size', '192', '--steps-first', '1', '--tile', '128', '--weights', WEIGHTS_DIR, '--backend', 'wasm'])
+  assert.equal(r.code, 0, r.stderr)
+  assert.match(r.stderr, /tiled: 3 tiles of at most 128 px \(32 px margins\) at the last scale, whole-image style statistics/)
+  const img = decodeImage(readFileSync(out))
+  assert.deepEqual([img.width, img.height], [192, 64])
+  const refused = await stylize(['--content', wide, '--style', stylePath, '--size', '4096', '--memory-mb', '300', '--weights', WEIGHTS_DIR, '--backend', 'wasm'])
+  assert.equal(refused.code, 2)
+  assert.match(refused.stderr, /^error: this job needs about \d+(\.\d)? GB and the memory budget is 300 MB; choose a smaller --size or a smaller --tile, or raise --memory-mb\.$/m)
+  noStack(refused)
+})
+
 test('Ctrl-C writes the best image so far', async () => {
   const out = join(dir, 'stopped.png')
   let sent = false
