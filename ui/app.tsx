@@ -1,6 +1,6 @@
 // The panel: idle -> running -> done / error, or the Variations grid. Everything else lives in
 // hooks and components.
-import { useEffect, useMemo } from 'preact/hooks'
+import { useEffect, useMemo, useRef } from 'preact/hooks'
 import { AdvancedPanel } from './components/advanced-panel.js'
 import { LayerPair } from './components/layer-pair.js'
 import { LookControls } from './components/look-controls.js'
@@ -11,6 +11,7 @@ import { VariationsView } from './components/variations-view.js'
 import { useHelper } from './hooks/use-helper.js'
 import { useHostState } from './hooks/use-host-state.js'
 import { useJob } from './hooks/use-job.js'
+import { useKeepFocus } from './hooks/use-keep-focus.js'
 import { useVariations } from './hooks/use-variations.js'
 import type { Host } from './hosts/host.js'
 import { pickedSettings } from './run/run-variations-async.js'
@@ -24,6 +25,11 @@ export function App({ host }: { host: Host }) {
   const { selection, settings } = state
   const helper = useHelper(settings, state.settingsLoaded)
   const running = phase.kind === 'running'
+  // After a run the progress view's buttons are gone: the banner that says how it ended takes the
+  // focus (Transfer style may be disabled now: the placed result alone is selected); Tab goes on
+  // to Variations and Transfer style.
+  const outcome = useRef<HTMLDivElement>(null)
+  useKeepFocus(outcome, phase.kind, false)
   const blocker = useMemo(() => {
     if (!state.settingsLoaded) return 'Connecting to Figma…'
     if (selection === null) return 'Waiting for the selection…'
@@ -74,7 +80,7 @@ export function App({ host }: { host: Host }) {
             </section>
             <AdvancedPanel settings={settings} disabled={false} onChange={state.updateSettings} helper={helper} />
             {phase.kind === 'done' && (
-              <div class="banner done" role="status" data-testid="done">
+              <div class="banner done" role="status" data-testid="done" ref={outcome} tabIndex={-1}>
                 {phase.message}{phase.notice !== null && <> {phase.notice}</>}
                 <div data-testid="promise-result">
                   {phase.timing.promisedMs === null
@@ -85,9 +91,9 @@ export function App({ host }: { host: Host }) {
               </div>
             )}
             {phase.kind === 'error' && (
-              <div class="banner error" role="alert" data-testid="error"><strong>Style transfer failed.</strong> {phase.message}</div>
+              <div class="banner error" role="alert" data-testid="error" ref={outcome} tabIndex={-1}><strong>Style transfer failed.</strong> {phase.message}</div>
             )}
-            {phase.kind === 'idle' && phase.note !== null && <div class="banner" role="status" data-testid="note">{phase.note}</div>}
+            {phase.kind === 'idle' && phase.note !== null && <div class="banner" role="status" data-testid="note" ref={outcome} tabIndex={-1}>{phase.note}</div>}
             <div class="actions">
               <button type="button" onClick={vary} disabled={blocker !== null} title={blocker ?? 'Four quick previews with different seeds'}>
                 Variations

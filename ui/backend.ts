@@ -90,5 +90,78 @@ export function isBackendFailure(error: unknown): boolean {
   const text = error instanceof Error ? `${error.name} ${error.message}` : String(error)
   // "Instance reference no longer exists": Chromium's message when the GPU process dropped the
   // WebGPU instance (seen in headless Chromium when a synchronous read needs a canvas it lacks).
-  return /device (was )?lost|context (was )?lost|CONTEXT_LOST|instance reference no longer exists|out of memory|OutOfMemory|OOM|allocation failed|Failed to link|Failed to compile/i.test(text)
+  // "OUT_OF_MEMORY" is how tfjs names the WebGL error; "allocation failed" is Chromium's RangeError
+  // when a typed array for a download cannot be allocated.
+  return /device (was |is )?lost|context (was |is )?lost|CONTEXT_LOST|instance reference no longer exists|out[ _]of[ _]memory|OutOfMemory|OOM|allocation failed|Failed to link|Failed to compile/i.test(text)
+}
+
+/** Watches the running backend for a loss that tfjs itself never reports (see watchBackendLoss). */
+export interface LossWatch {
+  /** Rejects with "the WebGL context was lost" / "the WebGPU device was lost: …"; never resolves. */
+  lost: Promise<never>
+  /** True once the context or device is gone: images read after that are not to be trusted. */
+  isLost(): boolean
+  stop(): void
+}
+
+interface WebGLBackendLike { gpgpu?: { gl?: WebGLRenderingContext; itemsToPoll?: unknown[] } }
+interface WebGPUBackendLike { device?: { lost?: Promise<{ reason?: string; message?: string }> } }
+
+/**
+ * tfjs (4.22) does not turn a lost GPU into an error: after a lost WebGL context it polls a fence
+ * that never passes, and after a lost WebGPU device its reads may never settle, so the run would
+ * hang with the progress bar frozen instead of failing over (seen in headless Chromium with
+ * WEBGL_lose_context). This watches the current backend's context or device so that the job can
+ * race the run against the loss. A no-op watch for wasm.
+ */
+export function watchBackendLoss(backend: LocalBackend): LossWatch {
+  let gone: Error | null = null
+  let reject: (error: Error) => void = () => undefined
+  const lost = new Promise<never>((_, fail) => { reject = fail })
+  // Nobody may be racing it when it fires (between runs); that is not an unhandled rejection.
+  lost.catch(() => undefined)
+  const fail = (error: Error): void => { if (gone === null) { gone = error; reject(error) } }
+  let stop = (): void => undefined
+  let check = (): void => undefined
+  const current = tf.backend() as unknown
+  if (backend === 'webgl') {
+    const gl = (current as WebGLBackendLike).gpgpu?.gl
+    if (gl !== undefined) {
+      const onLost = (): void => fail(new Error('the WebGL context was lost'))
+      check = () => { if (gl.isContextLost()) onLost() }
+      const canvas = gl.canvas as EventTarget
+      canvas.addEventListener('webglcontextlost', onLost)
+      stop = () => canvas.removeEventListener('webglcontextlost', onLost)
+      check()
+    }
+  } else if (backend === 'webgpu') {
+    let watching = true
+    void (current as WebGPUBackendLike).device?.lost?.then((info) => {
+      if (watching) fail(new Error(`the WebGPU device was lost: ${(info.message || info.reason || 'no reason given').replace(/\.$/, '')}`))
+    })
+    stop = () => { watching = false }
+  }
+  return { lost, isLost: () => { check(); return gone !== null }, stop }
+}
+
+/**
+ * Replaces a backend whose GPU context or device was lost by a fresh registration, so that the next
+ * run on it gets a new context or device instead of the dead one tfjs keeps in its registry.
+ */
+export function forgetBackend(backend: LocalBackend): void {
+  if (backend === 'wasm') return
+  const factory = tf.findBackendFactory(backend)
+  if (factory === null) return
+  const engine = tf.engine() as unknown as { registry: Record<string, WebGLBackendLike | undefined> }
+  // A run abandoned on a lost WebGL context leaves tfjs polling its fence forever: end that loop.
+  const gpgpu = engine.registry[backend]?.gpgpu
+  if (gpgpu !== undefined && Array.isArray(gpgpu.itemsToPoll)) gpgpu.itemsToPoll = []
+  try {
+    tf.removeBackend(backend)
+  } catch {
+    // Disposing the dead instance threw before tfjs dropped it: drop it here; the factory stays.
+    delete engine.registry[backend]
+    return
+  }
+  tf.registerBackend(backend, factory, backend === 'webgpu' ? 3 : 2)
 }

@@ -27,3 +27,22 @@ export async function vggStyleDistance(a: RgbaImage, b: RgbaImage): Promise<numb
   vgg.dispose()
   return d
 }
+
+/**
+ * VGG content distance of image a from reference b, as the engine's content term measures it:
+ * mean squared conv4_2 feature difference over the mean square of b's features (b resized to a's
+ * size first).
+ */
+export async function vggContentDistance(a: RgbaImage, b: RgbaImage): Promise<number> {
+  const vgg = createVgg19Features(await realWeights(), { convGrad: 'native', deepest: ['conv4_2'] })
+  const layer = resolveOptions({}).contentLayer
+  const d = tf.tidy(() => {
+    const ta = rgbTensor(a)
+    const tb = resize(rgbTensor(b), ta.shape[1], ta.shape[2])
+    const fa = vgg.extract(ta, [layer], 'max').get(layer)!
+    const fb = vgg.extract(tb, [layer], 'max').get(layer)!
+    return tf.div(tf.mean(tf.squaredDifference(fa, fb)), tf.mean(tf.square(fb))).dataSync()[0]!
+  })
+  vgg.dispose()
+  return d
+}

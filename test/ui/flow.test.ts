@@ -1,9 +1,10 @@
-// The whole flow in real headless Chromium on the wasm backend (the fastest here): place, stop,
-// cancel, a broken image, missing weights. Screenshots of idle, running and done go to
-// test-artifacts/.
+// The whole flow in real headless Chromium on the wasm backend (the fastest here): place, re-run
+// from a result's recipe, stop, cancel, a broken image, missing weights. Screenshots of idle,
+// running and done go to test-artifacts/.
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { ARTIFACTS, type Session, openPlaygroundAsync, startSession, transferAsync } from './support/browser.js'
+import { PNG } from 'pngjs'
+import { ARTIFACTS, type Playground, type Session, openPlaygroundAsync, startSession, transferAsync } from './support/browser.js'
 
 const QUICK = { backend: 'wasm', size: 32, quality: 'custom', steps: 1 }
 let session: Session
@@ -34,6 +35,66 @@ test('Transfer style places a new layer of the right size (wasm), with a recipe'
   // One undo step removes exactly the result.
   await pg.page.getByRole('button', { name: 'Undo (Ctrl+Z)' }).click()
   assert.equal((await pg.layers()).length, 2)
+  assert.deepEqual(pg.errors, [])
+})
+
+/** A layer's pixels (RGBA), read back from the simulated document. */
+async function pixelsAsync(pg: Playground, id: string): Promise<PNG> {
+  const url = await pg.page.evaluate(`playground.pngOf(${JSON.stringify(id)})`) as string
+  return PNG.sync.read(Buffer.from(url.slice(url.indexOf(',') + 1), 'base64'))
+}
+
+/** Clicks Transfer style, expects no error, and returns the layer that appeared. */
+async function placeAsync(pg: Playground): Promise<{ id: string; recipe: { seed: number; settings: Record<string, unknown> } }> {
+  const before = new Set((await pg.layers()).map((l) => l.id))
+  await transferAsync(pg, 120_000)
+  const error = pg.panel.getByTestId('error')
+  if (await error.count() > 0) throw new Error(await error.innerText())
+  const added = (await pg.layers()).find((l) => !before.has(l.id))
+  assert.ok(added !== undefined, 'a result layer was placed')
+  return { id: added.id, recipe: JSON.parse(added.recipe ?? '{}') }
+}
+
+test('Re-run style transfer from the recipe on a result places the same pixels (wasm)', async (t) => {
+  // Start noise makes the (random) seed matter, so the re-run must take the seed from the recipe.
+  const pg = await openPlaygroundAsync(session, { ...QUICK, steps: 3, initNoise: 0.1 })
+  await pg.panel.getByRole('button', { name: 'Transfer style' }).and(pg.panel.locator(':enabled')).waitFor()
+  const first = await placeAsync(pg)
+  assert.equal(first.recipe.settings['seed'], null, 'a random seed')
+  // Settings changed after the run: the re-run must use the recipe's, not these.
+  await pg.panel.getByLabel('Texture scale').press('End')
+  await pg.page.waitForFunction('playground.settings().styleScale === 2', undefined, { timeout: 10_000 })
+
+  // The playground's relaunch button beside the result, as Figma's "Re-run style transfer".
+  await pg.page.locator('#layers li').filter({ has: pg.page.locator(`button[data-id="${first.id}"]`) })
+    .getByRole('button', { name: 'Re-run style transfer' }).click()
+  await pg.panel.getByText(`Settings restored from the selected result (seed ${first.recipe.seed}).`).waitFor({ timeout: 30_000 })
+  await pg.panel.getByTestId('layer-content').locator('.layer-name', { hasText: 'Landscape' }).waitFor()
+  assert.deepEqual(new Set(await pg.page.evaluate('playground.selection()') as string[]), new Set((await pg.layers()).filter((l) => l.name === 'Landscape' || l.name === 'Brush strokes').map((l) => l.id)))
+  assert.equal(await pg.panel.getByLabel('Texture scale').inputValue(), '1')
+  await pg.panel.getByRole('button', { name: 'Transfer style' }).and(pg.panel.locator(':enabled')).waitFor()
+  const again = await placeAsync(pg)
+  assert.equal(again.recipe.seed, first.recipe.seed)
+  assert.equal(again.recipe.settings['styleScale'], 1)
+
+  const [a, b] = [await pixelsAsync(pg, first.id), await pixelsAsync(pg, again.id)]
+  assert.deepEqual([b.width, b.height], [a.width, a.height])
+  const differing = a.data.reduce((n, v, i) => n + (v === b.data[i] ? 0 : 1), 0)
+  t.diagnostic(`${a.width}×${a.height} result, seed ${first.recipe.seed}: ${differing} of ${a.data.length} bytes differ after the re-run`)
+  // The same backend runs the same operations on the same inputs in the same order: equal bytes.
+  assert.equal(differing, 0)
+
+  // Control: another seed with the same settings gives another image, so equality above is the
+  // recipe's doing and not an image the seed cannot change.
+  await pg.panel.getByLabel('Seed').fill(String((first.recipe.seed + 1) % 0x100000000))
+  await pg.panel.getByLabel('Seed').press('Tab')
+  await pg.page.locator('#layers').getByRole('button', { name: 'Landscape', exact: true }).click()
+  await pg.page.locator('#layers').getByRole('button', { name: 'Brush strokes', exact: true }).click({ modifiers: ['Shift'] })
+  await pg.panel.getByRole('button', { name: 'Transfer style' }).and(pg.panel.locator(':enabled')).waitFor()
+  const other = await placeAsync(pg)
+  assert.equal(other.recipe.seed, (first.recipe.seed + 1) % 0x100000000)
+  const c = await pixelsAsync(pg, other.id)
+  assert.notDeepEqual(c.data, a.data)
   assert.deepEqual(pg.errors, [])
 })
 

@@ -1,8 +1,10 @@
 // While running: stage, progress bar with scale / iteration / ETA, live preview, backend and why,
 // "Stop and place" and "Cancel".
+import { useRef } from 'preact/hooks'
 import { type RunChoice, runLabelOf } from '../backend.js'
 import type { RgbaImage } from '../engine/index.js'
 import type { Phase } from '../hooks/use-job.js'
+import { useKeepFocus } from '../hooks/use-keep-focus.js'
 import { ImageCanvas } from './image-canvas.js'
 
 type Running = Extract<Phase, { kind: 'running' }>
@@ -46,6 +48,9 @@ export function BackendLine({ backend }: { backend: RunChoice | null }) {
 export function ProgressView({ phase, preview, onStop, onCancel }: ProgressViewProps) {
   const { text, fraction } = statusLine(phase)
   const started = phase.stage === 'run' && phase.progress !== null
+  // "Transfer style", which had the focus, is gone: Cancel (enabled from the start) takes it.
+  const cancel = useRef<HTMLButtonElement>(null)
+  useKeepFocus(cancel, null)
   return (
     <section class="section" aria-label="Progress" data-testid="progress-view">
       <div class="preview">
@@ -59,7 +64,7 @@ export function ProgressView({ phase, preview, onStop, onCancel }: ProgressViewP
       <div aria-live="polite" data-testid="status">{text}</div>
       <BackendLine backend={phase.backend} />
       <div class="actions">
-        <button type="button" onClick={onCancel} disabled={phase.stopping}>Cancel</button>
+        <button type="button" ref={cancel} onClick={onCancel} disabled={phase.stopping}>Cancel</button>
         <button type="button" class="primary" onClick={onStop} disabled={phase.stopping || !started}
           title="Keep the current image and place it">Stop and place</button>
       </div>

@@ -123,9 +123,18 @@ export class HelperClient {
         reject(new HelperJobError('disconnected', 'The helper is not connected.'))
         return
       }
+      // A frame over the helper's maxPayload would make it close the connection (1009) and fail
+      // every job on it: refuse that image here with a sentence instead, before sending anything.
+      const frames = [content, ...styles].map((image, i) => ({ image, frame: this.frameOf(i === 0 ? `${id}-c` : `${id}-s${i - 1}`, image) }))
+      const caps = this.status.capabilities
+      const tooBig = frames.find((f) => f.frame.length > caps.maxPayload)
+      if (tooBig !== undefined) {
+        const which = tooBig.image === content ? 'The content image' : 'A style image'
+        reject(new HelperJobError('image-too-large', `${which} is ${formatSize(tooBig.frame.length)}, more than the helper accepts in one message (${formatSize(caps.maxPayload)}); choose a smaller size.`))
+        return
+      }
       this.jobs.set(id, { callbacks, lastPreview: null, resolve, reject })
-      this.upload(`${id}-c`, content)
-      styles.forEach((s, i) => this.upload(`${id}-s${i}`, s))
+      for (const f of frames) this.sendBytes(f.frame)
       this.send({ type: 'submit', id, content: `${id}-c`, styles: styles.map((_, i) => `${id}-s${i}`), options })
       this.refreshBusy()
     })
@@ -155,7 +164,9 @@ export class HelperClient {
       this.socket = null
       // Browsers hide the HTTP status of a refused upgrade: a close before open is all we learn.
       const message = opened
-        ? `The helper closed the connection (code ${ev.code}).`
+        ? ev.code === 1009
+          ? 'The helper closed the connection: a message was larger than it accepts (code 1009).'
+          : `The helper closed the connection (code ${ev.code}).`
         : `Could not connect to the helper at ${this.url}: it is not running, or it refused the pairing token.`
       this.failAll('disconnected', 'The helper went away during the job.')
       if (!this.wanted) return this.setStatus({ state: 'disconnected', capabilities: null, message })
@@ -227,13 +238,10 @@ export class HelperClient {
     }
   }
 
-  private upload(ref: string, image: HelperImage): void {
-    if ('png' in image) {
-      this.sendBytes(encodeFrame({ type: 'image', ref, format: 'png' }, image.png))
-    } else {
-      const bytes = new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.length)
-      this.sendBytes(encodeFrame({ type: 'image', ref, format: 'rgba', width: image.width, height: image.height }, bytes))
-    }
+  private frameOf(ref: string, image: HelperImage): Uint8Array {
+    if ('png' in image) return encodeFrame({ type: 'image', ref, format: 'png' }, image.png)
+    const bytes = new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.length)
+    return encodeFrame({ type: 'image', ref, format: 'rgba', width: image.width, height: image.height }, bytes)
   }
 
   private send(msg: object): void { if (this.socket?.readyState === OPEN) this.socket.send(JSON.stringify(msg)) }
@@ -262,3 +270,5 @@ export class HelperClient {
     for (const w of [...this.watchers]) w(s)
   }
 }
+
+const formatSize = (bytes: number): string => (bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`)

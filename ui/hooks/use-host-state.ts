@@ -37,8 +37,12 @@ export function useHostState(host: Host): HostState {
     if (event.type === 'settings') { setSettings(event.settings); setSettingsLoaded(true) }
     else if (event.type === 'selection') setSelection(event)
     else if (event.type === 'recipe') {
-      // The recipe says how the image was made; the speed measured on this machine stays.
-      setRecipe(event.recipe); setSettings({ ...event.recipe.settings, speed: settingsRef.current.speed }); setSettingsLoaded(true)
+      // The recipe says how the image was made; the speed measured on this machine stays. The seed
+      // used is fixed too (settings.seed may be null, "random each run"): with start noise a new
+      // random seed would make another image.
+      setRecipe(event.recipe)
+      setSettings({ ...event.recipe.settings, seed: event.recipe.seed, speed: settingsRef.current.speed })
+      setSettingsLoaded(true)
     }
     else setHostError(event.message)
   }), [host])

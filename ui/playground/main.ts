@@ -121,6 +121,8 @@ $('theme').addEventListener('click', () => {
   const dark = document.documentElement.classList.toggle('dark')
   // What Figma does for a themeColors panel: a class on the iframe's <html>.
   frame.contentDocument?.documentElement.classList.toggle('figma-dark', dark)
+  // The page canvas paints its background from --canvas-bg only when drawn.
+  render()
 })
 frame.addEventListener('load', () => {
   frame.contentDocument?.documentElement.classList.toggle('figma-dark', document.documentElement.classList.contains('dark'))
@@ -134,7 +136,25 @@ const api = {
   /** Mean [r, g, b] (0..255) of a layer's opaque pixels, for tests that measure colour. */
   meanColour: (id: string) => meanColourOf(doc.find(id)?.bitmap ?? null),
   /** A layer's pixels as a PNG data URL (tests compose before/after grids from these). */
-  pngOf: (id: string) => pngOfAsync(doc.find(id)?.bitmap ?? null)
+  pngOf: (id: string) => pngOfAsync(doc.find(id)?.bitmap ?? null),
+  /** Every place / place-tiles message the simulated sandbox received, without the PNG bytes. */
+  placements: () => sandbox.placements,
+  /** The pixel size of a layer's image (a result's resolution, apart from its box on the page). */
+  imageSize: (id: string) => {
+    const bitmap = doc.find(id)?.bitmap
+    return bitmap == null ? null : { width: bitmap.width, height: bitmap.height }
+  },
+  /** RGBA bytes of a rectangle of a layer's image, row by row (tests look at tile seams). */
+  pixels: (id: string, x: number, y: number, width: number, height: number) => pixelsOf(doc.find(id)?.bitmap ?? null, x, y, width, height)
+}
+
+function pixelsOf(bitmap: ImageBitmap | null, x: number, y: number, width: number, height: number): number[] | null {
+  if (bitmap === null) return null
+  const canvas = new OffscreenCanvas(width, height)
+  const context = canvas.getContext('2d')
+  if (context === null) return null
+  context.drawImage(bitmap, -x, -y)
+  return Array.from(context.getImageData(0, 0, width, height).data)
 }
 
 async function pngOfAsync(bitmap: ImageBitmap | null): Promise<string | null> {

@@ -6,7 +6,7 @@ import {
   type LayerInfo, type PluginToUi, type Recipe, type Settings, type UiToPlugin,
   mergeSettings, parseUiToPlugin, requestIdOf
 } from '../../plugin/messages.js'
-import { checkTileCover } from '../../plugin/tiles.js'
+import { type TileRect, checkTileCover } from '../../plugin/tiles.js'
 import type { Layer, PlaygroundDocument } from './document.js'
 
 export interface SandboxOptions {
@@ -21,6 +21,8 @@ export class SimulatedSandbox {
   #settings: Settings
   /** Set by "Re-run style transfer": sent after the next `ready`. */
   pendingRecipe: Recipe | null = null
+  /** Every placement received, as sent (one image, or tiles above 4096 px), for tests. */
+  readonly placements: { type: 'place' | 'place-tiles'; width: number; height: number; tiles: TileRect[] }[] = []
   readonly o: SandboxOptions
 
   constructor(o: SandboxOptions) {
@@ -48,12 +50,13 @@ export class SimulatedSandbox {
 
   async #dispatchAsync(m: UiToPlugin): Promise<void> {
     switch (m.type) {
-      case 'ready':
+      case 'ready': {
         this.o.post({ type: 'settings', settings: this.#settings })
-        this.reportSelection()
-        if (this.pendingRecipe !== null) this.o.post({ type: 'recipe', recipe: this.pendingRecipe })
+        const recipe = this.pendingRecipe
         this.pendingRecipe = null
-        return
+        if (recipe === null) return this.reportSelection()
+        return this.#sendRecipe(recipe)
+      }
       case 'set-content':
         this.#contentId = m.nodeId
         return this.reportSelection()
@@ -78,6 +81,24 @@ export class SimulatedSandbox {
     }
   }
 
+  /**
+   * As plugin/rerun-async.ts does in Figma: the recipe's inputs are selected again (content as
+   * recorded, not by selection order), then the recipe is sent; missing inputs are said.
+   */
+  #sendRecipe(recipe: Recipe): void {
+    const doc = this.o.doc
+    const ids = [recipe.contentId, ...recipe.styleIds]
+    const found = ids.filter((id) => doc.find(id) !== undefined)
+    if (found.includes(recipe.contentId)) this.#contentId = recipe.contentId
+    // select() reports the new selection to the panel through the document's listener.
+    if (found.length > 0) doc.select(found)
+    else this.reportSelection()
+    this.o.post({ type: 'recipe', recipe })
+    if (found.length < ids.length) {
+      throw new Error(`${ids.length - found.length} of the layers this result was made from no longer exist on this page. Its settings were loaded; select new layers to run it again.`)
+    }
+  }
+
   reportSelection(): void {
     const doc = this.o.doc
     // Layers-panel order: top-most first, as in Figma's panel.
@@ -94,6 +115,7 @@ export class SimulatedSandbox {
   async #placeAsync(m: Extract<UiToPlugin, { type: 'place' | 'place-tiles' }>): Promise<void> {
     const doc = this.o.doc
     const tiles = m.type === 'place' ? [{ x: 0, y: 0, width: m.width, height: m.height, png: m.png }] : m.tiles
+    this.placements.push({ type: m.type, width: m.width, height: m.height, tiles: tiles.map(({ x, y, width, height }) => ({ x, y, width, height })) })
     const cover = checkTileCover(m.width, m.height, tiles)
     if (cover !== null) throw new Error(`Could not place the result: ${cover}`)
     // Decode first: a failure leaves the document unchanged.

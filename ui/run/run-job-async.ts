@@ -3,7 +3,7 @@
 // A job may run on the paired helper instead (run-on-helper-async.ts); if the helper goes away
 // mid-job, the panel goes on from the helper's last preview, as after a lost GPU device.
 import type { LayerInfo, Recipe, Settings, Speed } from '../../plugin/messages.js'
-import { type BackendChoice, BACKEND_LABEL, type RunChoice, chooseBackendAsync, isBackendFailure } from '../backend.js'
+import { type BackendChoice, BACKEND_LABEL, type RunChoice, chooseBackendAsync, forgetBackend, isBackendFailure, watchBackendLoss } from '../backend.js'
 import { ENGINE_VERSION, type Progress, type RgbaImage, type RunResult } from '../engine/index.js'
 import type { HelperClient } from '../helper-client/helper-client.js'
 import type { Host, Placed } from '../hosts/host.js'
@@ -12,7 +12,7 @@ import { type Stage, describeError } from './describe-error.js'
 import { dropEngine, getEngineAsync } from './engine-cache.js'
 import { HelperLostError, HelperRunError, helperRouteOf, runOnHelperAsync } from './run-on-helper-async.js'
 import { randomSeed, settingsToOptions } from './settings-to-options.js'
-import { expectedMsOf, measureSpeed, pixelIterationsOf } from './time-promise.js'
+import { expectedMsOf, measureSpeed } from './time-promise.js'
 
 export interface JobInput {
   host: Host
@@ -81,7 +81,7 @@ export async function runJobAsync(input: JobInput, events: JobEvents, control: J
 
     enter('export')
     layerName = content.name
-    let contentImage = await host.exportLayerAsync(content.id, settings.size)
+    const contentImage = await host.exportLayerAsync(content.id, settings.size)
     const styleImages: RgbaImage[] = []
     for (const style of styles) {
       layerName = style.name
@@ -94,8 +94,15 @@ export async function runJobAsync(input: JobInput, events: JobEvents, control: J
     const seed = settings.seed ?? randomSeed()
     const options = settingsToOptions(settings, seed, styleImages.length)
     let lastPreview: RgbaImage | null = null
+    // After a fallback the run goes on from here (the content stays the content target).
+    let startFrom: RgbaImage | null = null
+    // Speed is measured from the second iteration on: the first also pays one-time set-up
+    // (shader compilation, weight upload), which made the next promise several times too long.
+    let timed: { firstMs: number; firstPixels: number; lastMs: number; pixels: number } | null = null
     let result: RunResult | null = null
     let fellBack = false
+    // After a fallback the engine's elapsed time covers only the last backend's run.
+    const runStartedAt = Date.now()
     if (backend.backend === 'helper' && input.helper != null) {
       try {
         result = await runOnHelperAsync(input.helper, contentImage, styleImages, options, events, control.signal)
@@ -112,43 +119,77 @@ export async function runJobAsync(input: JobInput, events: JobEvents, control: J
         enter('weights')
         await getEngineAsync(backend.backend, url, events.onWeights)
         enter('run')
-        if (error.lastPreview !== null) contentImage = error.lastPreview
+        startFrom = error.lastPreview
       }
     }
     while (result === null && backend.backend !== 'helper') {
       const engine = await getEngineAsync(backend.backend, url, events.onWeights)
+      // tfjs hangs rather than throws when the GPU goes away, so the run races the loss; a run
+      // left behind is aborted and its late events are ignored.
+      const watch = watchBackendLoss(backend.backend)
+      const run = new AbortController()
+      const abort = (): void => run.abort()
+      control.signal.addEventListener('abort', abort)
+      if (control.signal.aborted) run.abort()
+      let live = true
       try {
-        result = await engine.stylizeAsync(contentImage, styleImages, options, {
-          signal: control.signal,
-          onProgress: events.onProgress,
-          onPreview: (image) => { lastPreview = image; events.onPreview(image) }
-        })
+        result = await Promise.race([
+          engine.stylizeAsync(contentImage, styleImages, options, {
+            signal: run.signal,
+            ...(startFrom === null ? {} : { startFrom }),
+            onProgress: (progress) => {
+              if (!live || watch.isLost()) return
+              const pixels = progress.width * progress.height
+              timed = timed === null
+                ? { firstMs: progress.elapsedMs, firstPixels: pixels, lastMs: progress.elapsedMs, pixels }
+                : { ...timed, lastMs: progress.elapsedMs, pixels: timed.pixels + pixels }
+              events.onProgress(progress)
+            },
+            // A preview read after the loss may be blank: it must not become the image to go on from.
+            onPreview: (image) => { if (live && !watch.isLost()) { lastPreview = image; events.onPreview(image) } }
+          }),
+          watch.lost
+        ])
       } catch (error) {
-        if (!isBackendFailure(error) || backend.backend === 'wasm') throw error
-        // A lost GPU device or out-of-memory: go on with the next backend instead of failing. The
-        // engine has no "start image" input, so the last preview becomes the content to refine.
+        live = false
+        run.abort()
+        if (!(isBackendFailure(error) || watch.isLost()) || backend.backend === 'wasm' || control.isCancelled()) throw error
+        // A lost GPU device or out-of-memory: go on with the next backend instead of failing, from
+        // the last preview (the engine skips the scales below it).
         const failed = backend.backend
         fellBack = true
         dropEngine()
-        stage = 'backend'
+        // The dead context or device must not be handed to the next run that asks for this backend.
+        if (watch.isLost()) forgetBackend(failed)
+        enter('backend')
         const next = await chooseBackendAsync(settings.backend, failed)
-        backend = { backend: next.backend, reason: `${BACKEND_LABEL[failed]} failed (${error instanceof Error ? error.message : String(error)}); continuing from the last preview` }
+        const from = lastPreview === null ? 'starting over (no preview yet)' : 'continuing from the last preview'
+        backend = { backend: next.backend, reason: `${BACKEND_LABEL[failed]} failed (${error instanceof Error ? error.message : String(error)}); ${from}` }
         events.onBackend(backend)
-        stage = 'run'
-        if (lastPreview !== null) contentImage = lastPreview
+        enter('weights')
+        await getEngineAsync(backend.backend, url, events.onWeights)
+        enter('run')
+        startFrom = lastPreview
+      } finally {
+        live = false
+        watch.stop()
+        control.signal.removeEventListener('abort', abort)
+        run.abort()
       }
     }
     if (control.isCancelled()) return { kind: 'cancelled' }
     if (result === null) throw new Error('the job ended without an image')
 
+    const actualMs = fellBack ? Date.now() - runStartedAt : result.elapsedMs
     enter('place')
     // The machine's speed says nothing about how the image was made, so it stays out of the recipe.
     const recipe: Recipe = { contentId: content.id, styleIds: styles.map((s) => s.id), settings: { ...settings, speed: null }, seed, engineVersion: ENGINE_VERSION }
     const placed = await host.placeResultAsync(result.image, recipe)
     // Only whole runs on one backend measure its speed.
-    const speed = result.stopped || fellBack || backend.backend === 'helper' ? settings.speed
-      : measureSpeed(settings.speed, backend.backend, pixelIterationsOf(settings, contentImage.width, contentImage.height), result.elapsedMs)
-    const timing = { promisedMs, actualMs: result.elapsedMs }
+    const t = timed as { firstMs: number; firstPixels: number; lastMs: number; pixels: number } | null
+    const speed = result.stopped || fellBack || backend.backend === 'helper' || t === null ? settings.speed
+      : measureSpeed(settings.speed, backend.backend, t.pixels - t.firstPixels, t.lastMs - t.firstMs)
+    const timing = { promisedMs, actualMs }
     return { kind: 'placed', placed, stopped: result.stopped, recipe, backend, result, timing, speed }
   } catch (error) {
     if (control.isCancelled()) return { kind: 'cancelled' }

@@ -3,11 +3,11 @@
 // makes seeds differ (with initNoise 0 every seed gives the same image), so it is turned on here
 // and the pick carries both the seed and the noise into the full run and its recipe.
 import type { Settings } from '../../plugin/messages.js'
-import { chooseBackendAsync } from '../backend.js'
+import { chooseBackendAsync, forgetBackend, watchBackendLoss } from '../backend.js'
 import type { Progress, RgbaImage } from '../engine/index.js'
 import { weightsUrlOf } from '../weights.js'
 import { type Stage, describeError } from './describe-error.js'
-import { getEngineAsync } from './engine-cache.js'
+import { dropEngine, getEngineAsync } from './engine-cache.js'
 import { type JobControl, type JobEvents, type JobInput, JobError } from './run-job-async.js'
 import { QUALITY_STEPS, randomSeed, settingsToOptions } from './settings-to-options.js'
 
@@ -76,10 +76,25 @@ export async function runVariationsAsync(input: JobInput, seeds: readonly number
     for (const [index, seed] of seeds.entries()) {
       if (control.isCancelled()) return false
       const options = settingsToOptions(previewSettings(settings, seed), seed, styleImages.length)
-      const result = await engine.stylizeAsync(contentImage, styleImages, { ...options, previewEvery: 0 }, {
-        signal: control.signal,
-        onProgress: (p) => events.onProgress(index, p)
-      })
+      // tfjs hangs rather than throws when the GPU goes away (see watchBackendLoss): race the loss,
+      // so that the previews fail with a reason instead of waiting forever, and the next try
+      // gets a new context or device.
+      const watch = watchBackendLoss(backend.backend)
+      let result
+      try {
+        result = await Promise.race([
+          engine.stylizeAsync(contentImage, styleImages, { ...options, previewEvery: 0 }, {
+            signal: control.signal,
+            onProgress: (p) => { if (!watch.isLost()) events.onProgress(index, p) }
+          }),
+          watch.lost
+        ])
+      } catch (error) {
+        if (watch.isLost()) { dropEngine(); forgetBackend(backend.backend) }
+        throw error
+      } finally {
+        watch.stop()
+      }
       // Cancel aborts the engine, which then returns its image so far: not a finished variation.
       if (control.isCancelled()) return false
       events.onVariation(index, result.image)
