@@ -3,7 +3,8 @@ import { resolve } from 'node:path'
 import { chooseNodeBackend, createNodeEngine, type NodeBackend } from '../backend.js'
 import { describeError } from '../describe-error.js'
 import { ensureWeights } from '../fetch-weights.js'
-import { createHelperServer, DEFAULT_PORT } from '../server/create-helper-server.js'
+import { createHelperServer, DEFAULT_MAX_SIDE, DEFAULT_PORT, defaultMemoryBudgetMb } from '../server/create-helper-server.js'
+import { tileConfigFor } from '../server/memory-estimate.js'
 import { loadOrCreateToken } from '../server/token-store.js'
 import { DEFAULT_WEIGHTS_DIR, loadWeightsFromDir } from '../weights-dir.js'
 
@@ -39,9 +40,12 @@ async function main(): Promise<number> {
 
   const choice = await chooseNodeBackend(values.backend as NodeBackend | undefined)
   const weights = await loadWeightsFromDir(weightsDir)
+  // The engine tiles what one pass of the memory budget cannot hold; the server's estimate uses the
+  // same tiling (createHelperServer does this itself only when it builds its own engine).
+  const tile = tileConfigFor((memoryBudgetMb ?? defaultMemoryBudgetMb()) * 2 ** 20, maxSide ?? DEFAULT_MAX_SIDE)
   let engine
   try {
-    engine = await createNodeEngine(choice, weights)
+    engine = await createNodeEngine(choice, weights, { tile })
   } finally {
     for (const t of Object.values(weights)) t.dispose()
   }
@@ -60,16 +64,17 @@ async function main(): Promise<number> {
   const caps = server.capabilities
   console.log([
     `stylecraft helper listening on ${server.url} (loopback only)`,
-    `  backend:        ${choice.backend}, ${engine.description}; device: ${caps.device}`,
+    `  backend:        ${engine.description.startsWith(choice.backend) ? engine.description : `${choice.backend}, ${engine.description}`}; device: ${caps.device}`,
     `  pairing token:  ${token.token}   (${token.status}; stored in ${token.file})`,
     `  WebSocket:      ${server.wsUrl}`,
     `  weights:        ${server.url}/weights/<shard>`,
     `  playground:     ${server.url}/playground/`,
-    `  limits:         ${caps.maxSide}px per side, ${caps.maxQueue} waiting jobs, memory budget ${caps.memoryBudgetMb} MB`,
+    `  limits:         ${caps.maxSide}px per side, ${caps.maxQueue} waiting jobs, memory budget ${caps.memoryBudgetMb} MB` +
+      (tile === null ? '' : `; larger than ${tile.size} px is optimised in tiles`),
     '',
     'In Figma desktop: Plugins > Development > Import plugin from manifest… and choose',
     `  ${resolve('manifest.json')}`,
-    'then run the plugin: its panel loads the weights from this helper (routing whole jobs here from\n  the panel is not wired yet; clients of ws://…/ws pair with the token above).',
+    'then run the plugin: its panel loads the weights from this helper. Pair it under Advanced with the\n  token above to run big jobs (or every job) here.',
     'Ctrl-C stops the helper.'
   ].join('\n'))
 

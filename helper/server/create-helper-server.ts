@@ -62,16 +62,21 @@ const DEFAULT_PLAYGROUND = fileURLToPath(new URL('../../build/playground/', impo
  * and the job WebSocket at /ws. The upgrade is authenticated (path, Host, Origin, token) before
  * ws ever sees the socket, as in ws's express-session-parse example; verifyClient is not used.
  */
+/** Figma's largest image side (createImage's limit). */
+export const DEFAULT_MAX_SIDE = 4096
+/** 60% of this machine's memory, in MB. */
+export const defaultMemoryBudgetMb = (): number => Math.floor((totalmem() / 2 ** 20) * 0.6)
+
 export async function createHelperServer(opts: HelperServerOptions): Promise<HelperServer> {
   const host = opts.host ?? '127.0.0.1'
   if (host !== '127.0.0.1' && host !== 'localhost') throw new RangeError(`host: the helper listens on loopback only (127.0.0.1), got ${JSON.stringify(host)}`)
   if (!/^[A-Za-z0-9_-]{16,}$/.test(opts.token)) throw new RangeError('token: expected at least 16 URL-safe characters')
-  const maxSide = opts.maxSide ?? 4096
+  const maxSide = opts.maxSide ?? DEFAULT_MAX_SIDE
   const maxQueue = opts.maxQueue ?? 8
   const maxClients = opts.maxClients ?? 32
   // A raw RGBA upload of the largest image plus its header; PNGs are smaller.
   const maxPayload = opts.maxPayload ?? maxSide * maxSide * 4 + 64 * 1024
-  const memoryBudgetMb = opts.memoryBudgetMb ?? Math.floor((totalmem() / 2 ** 20) * 0.6)
+  const memoryBudgetMb = opts.memoryBudgetMb ?? defaultMemoryBudgetMb()
   const weightsDir = opts.weightsDir ?? DEFAULT_WEIGHTS_DIR
 
   let ownEngine: NodeEngine | null = null

@@ -42,7 +42,7 @@ test('the token is created once (user-only file), reused, and rotated on request
 test('npm start (helper/cli/start.ts): prints address, token and Figma steps; pairs with the stored token; SIGINT closes', async () => {
   const root = fileURLToPath(new URL('../../', import.meta.url))
   const env = { ...process.env, STYLECRAFT_CONFIG_DIR: join(dir, 'cli') }
-  const child = spawn(process.execPath, ['--import', 'tsx', 'helper/cli/start.ts', '--port', '0', '--backend', 'wasm', '--weights', WEIGHTS_DIR],
+  const child = spawn(process.execPath, ['--import', 'tsx', 'helper/cli/start.ts', '--port', '0', '--backend', 'wasm', '--weights', WEIGHTS_DIR, '--memory-mb', '2000'],
     { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   let err = ''
@@ -59,6 +59,9 @@ test('npm start (helper/cli/start.ts): prints address, token and Figma steps; pa
   assert.equal(readFileSync(join(dir, 'cli', 'token'), 'utf8').trim(), token)
   assert.match(out, /Plugins > Development > Import plugin from manifest/)
   assert.match(out, /playground: +http:\/\/127\.0\.0\.1:\d+\/playground\//)
+  // The budget decides the tiles, and npm start's engine gets them (a 2000 MB budget: 368 px).
+  assert.match(out, /limits: +4096px per side, 8 waiting jobs, memory budget 2000 MB; larger than 368 px is optimised in tiles/)
+  assert.match(out, /Pair it under Advanced with the\n  token above/)
   const c = new TestClient(`${url.replace('http', 'ws')}/ws`, { token })
   await c.hello()
   assert.equal((await c.waitFor('capabilities')).msg.backend, 'wasm')
