@@ -10,8 +10,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../../plugin/messages.js'
 import { createStyleTransfer, type StyleTransfer } from '../../ui/engine/index.js'
 import type { RgbaImage } from '../../ui/engine/types.js'
 import { settingsToOptions } from '../../ui/run/settings-to-options.js'
-import { readImageFile } from '../../helper/image-io.js'
-import { realWeights, SHARED_IMAGES, useWasm } from '../support/tf.js'
+import { realWeights, samplePair, useWasm } from '../support/tf.js'
 import { vggContentDistance, vggStyleDistance } from '../support/style-stats.js'
 
 let engine: StyleTransfer
@@ -20,8 +19,7 @@ let starry: RgbaImage
 before(async () => {
   await useWasm()
   engine = createStyleTransfer(await realWeights())
-  cat = await readImageFile(`${SHARED_IMAGES}content/chelsea.png`, 'Content')
-  starry = await readImageFile(`${SHARED_IMAGES}style/starry_night.jpg`, 'Style')
+  ;({ cat, starry } = await samplePair())
 })
 
 /** A run of the panel's settings (custom quality: one scale of 30 iterations at this size). */

@@ -3,8 +3,7 @@ import assert from 'node:assert/strict'
 import { combineLuminance, luminanceImage, matchColours } from '../../ui/engine/color.js'
 import { createStyleTransfer, type StyleTransfer } from '../../ui/engine/index.js'
 import type { RgbaImage } from '../../ui/engine/types.js'
-import { readImageFile } from '../../helper/image-io.js'
-import { checker, draw, gradient, realWeights, SHARED_IMAGES, useWasm } from '../support/tf.js'
+import { checker, draw, gradient, realWeights, samplePair, useWasm } from '../support/tf.js'
 import { vggStyleDistance } from '../support/style-stats.js'
 
 let engine: StyleTransfer
@@ -13,8 +12,7 @@ let starry: RgbaImage
 before(async () => {
   await useWasm()
   engine = createStyleTransfer(await realWeights())
-  cat = await readImageFile(`${SHARED_IMAGES}content/chelsea.png`, 'Content')
-  starry = await readImageFile(`${SHARED_IMAGES}style/starry_night.jpg`, 'Style')
+  ;({ cat, starry } = await samplePair())
 })
 
 function meanRgb(img: RgbaImage): number[] {

@@ -5,8 +5,7 @@ import { gram } from '../../ui/engine/losses.js'
 import { resize, rgbTensor } from '../../ui/engine/image-tensor.js'
 import { createVgg19Features } from '../../ui/engine/vgg19.js'
 import type { RgbaImage } from '../../ui/engine/types.js'
-import { readImageFile } from '../../helper/image-io.js'
-import { realWeights, SHARED_IMAGES, tf, useWasm } from '../support/tf.js'
+import { realWeights, samplePair, tf, useWasm } from '../support/tf.js'
 
 before(useWasm)
 
@@ -39,8 +38,7 @@ async function measure(image: RgbaImage, content: RgbaImage, style: RgbaImage) {
 }
 
 test('on real images the result takes the style statistics and keeps the content', async () => {
-  const content = await readImageFile(`${SHARED_IMAGES}content/chelsea.png`, 'Content')
-  const style = await readImageFile(`${SHARED_IMAGES}style/starry_night.jpg`, 'Style')
+  const { cat: content, starry: style } = await samplePair()
   const engine = createStyleTransfer(await realWeights())
   const before = tf.memory().numTensors
   const r = await engine.stylizeAsync(content, [style], { size: 64, minSize: 45, stepsFirst: 40, steps: 20, previewEvery: 0 })

@@ -6,16 +6,10 @@ import { createVgg19Features } from '../../ui/engine/vgg19.js'
 import { rgbTensor } from '../../ui/engine/image-tensor.js'
 import { createRng } from '../../ui/engine/rng.js'
 import type { Pooling } from '../../ui/engine/types.js'
-import { checker, gradient, realWeights, tf, useWasm } from '../support/tf.js'
+import { checker, gradient, realWeights, relL2, tf, useWasm } from '../support/tf.js'
 
 before(useWasm)
 
-const relL2 = (a: Float32Array, b: Float32Array): number => {
-  let num = 0
-  let den = 0
-  for (let i = 0; i < a.length; i++) { num += (a[i]! - b[i]!) ** 2; den += b[i]! ** 2 }
-  return Math.sqrt(num / den)
-}
 
 async function setup(pooling: Pooling, convGrad: 'rewrite' | 'native') {
   const weights = await realWeights()

@@ -3,20 +3,15 @@ import assert from 'node:assert/strict'
 import { createTfjsObjective } from '../../ui/engine/objective.js'
 import { resolveOptions } from '../../ui/engine/resolve-options.js'
 import { createVgg19Features } from '../../ui/engine/vgg19.js'
-import { rgbTensor } from '../../ui/engine/image-tensor.js'
+import { resize, rgbTensor, toRgbaImage } from '../../ui/engine/image-tensor.js'
+import { createStyleTransfer } from '../../ui/engine/style-transfer.js'
 import { createRng } from '../../ui/engine/rng.js'
 import { createTiledObjectiveWith, createTiledTfjsObjective } from '../../ui/engine/tiled-objective.js'
 import { ALIGN, coreSize, tileGrid, type Tile } from '../../ui/engine/tiles.js'
-import { checker, draw, gradient, realWeights, tf, useWasm } from '../support/tf.js'
+import { checker, gradient, realWeights, relL2, samplePair, tf, useWasm } from '../support/tf.js'
 
 before(useWasm)
 
-const relL2 = (a: Float32Array, b: Float32Array): number => {
-  let num = 0
-  let den = 0
-  for (let i = 0; i < a.length; i++) { num += (a[i]! - b[i]!) ** 2; den += b[i]! ** 2 }
-  return Math.sqrt(num / den)
-}
 
 test('tile grid: cores partition the image on aligned cuts; tiles stay within the size', () => {
   for (const [w, h, size, margin] of [[1000, 700, 256, 32], [4096, 4096, 512, 64], [300, 50, 128, 16], [129, 129, 128, 16]] as const) {
@@ -132,13 +127,9 @@ function seamScore(steps: readonly number[], b: number): number {
 }
 
 test('a tiled run has no seams: the pixel steps at tile borders match a one-pass run; independent tiles show them', async () => {
-  const { readImageFile } = await import('../../helper/image-io.js')
-  const { createStyleTransfer } = await import('../../ui/engine/style-transfer.js')
-  const { SHARED_IMAGES } = await import('../support/tf.js')
   const weights = await realWeights()
   const base = tf.memory().numTensors
-  const full = await readImageFile(`${SHARED_IMAGES}content/chelsea.png`, 'Content')
-  const style = await readImageFile(`${SHARED_IMAGES}style/starry_night.jpg`, 'Style')
+  const { cat: full, starry: style } = await samplePair()
   // A 192x64 strip: tiles of at most 128 px with 32 px margins cut it at x = 64 and x = 128.
   const content = await cropImage(full, 192, 64)
   const options = { size: 192, minSize: 192, stepsFirst: 15, initNoise: 0, seed: 1, previewEvery: 0 }
@@ -176,11 +167,10 @@ test('a tiled run has no seams: the pixel steps at tile borders match a one-pass
 
 async function cropImage(img: { data: Uint8Array | Uint8ClampedArray; width: number; height: number }, width: number, height: number, left = 0) {
   // Scale the image to the strip's height first, so the crop keeps a recognisable part of it.
-  const { resize, rgbTensor: toTensor, toRgbaImage } = await import('../../ui/engine/image-tensor.js')
   const scale = Math.max(height / img.height, (width + left) / img.width)
   const w = Math.max(width + left, Math.round(img.width * scale))
   const h = Math.max(height, Math.round(img.height * scale))
-  const t = tf.tidy(() => tf.slice(resize(toTensor(img), h, w), [0, 0, left, 0], [1, height, width, 3]) as tf.Tensor4D)
+  const t = tf.tidy(() => tf.slice(resize(rgbTensor(img), h, w), [0, 0, left, 0], [1, height, width, 3]) as tf.Tensor4D)
   try {
     return await toRgbaImage(t, null)
   } finally {
@@ -198,7 +188,6 @@ function stitch(parts: ReadonlyArray<{ data: Uint8Array | Uint8ClampedArray; wid
 }
 
 test('Stop during a tiled evaluation gives up between tiles, keeps the image and frees everything', async () => {
-  const { createStyleTransfer } = await import('../../ui/engine/style-transfer.js')
   const weights = await realWeights()
   const engine = createStyleTransfer(weights, { tile: { size: 128, margin: 32 } })
   const base = tf.memory().numTensors

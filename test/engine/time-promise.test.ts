@@ -10,8 +10,7 @@ import { createStyleTransfer, type StyleTransfer } from '../../ui/engine/index.j
 import type { RgbaImage } from '../../ui/engine/types.js'
 import { settingsToOptions } from '../../ui/run/settings-to-options.js'
 import { PROMISE_MARGIN, expectedMsOf, measureSpeed, pixelIterationsOf, promiseKept } from '../../ui/run/time-cost.js'
-import { readImageFile } from '../../helper/image-io.js'
-import { realWeights, SHARED_IMAGES, useWasm } from '../support/tf.js'
+import { realWeights, samplePair, useWasm } from '../support/tf.js'
 
 let engine: StyleTransfer
 let cat: RgbaImage
@@ -19,8 +18,7 @@ let starry: RgbaImage
 before(async () => {
   await useWasm()
   engine = createStyleTransfer(await realWeights())
-  cat = await readImageFile(`${SHARED_IMAGES}content/chelsea.png`, 'Content')
-  starry = await readImageFile(`${SHARED_IMAGES}style/starry_night.jpg`, 'Style')
+  ;({ cat, starry } = await samplePair())
 })
 
 const settingsOf = (size: number, patch: Partial<Settings>): Settings => ({ ...DEFAULT_SETTINGS, backend: 'wasm', size, ...patch })

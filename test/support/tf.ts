@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import * as tf from '@tensorflow/tfjs-core'
 import { chooseNodeBackend } from '../../helper/backend.js'
 import { loadWeightsFromDir } from '../../helper/weights-dir.js'
+import { readImageFile } from '../../helper/image-io.js'
 import type { RgbaImage, VggWeights } from '../../ui/engine/types.js'
 
 export { tf }
@@ -26,6 +27,24 @@ let cached: VggWeights | null = null
 export async function realWeights(): Promise<VggWeights> {
   cached ??= await loadWeightsFromDir(WEIGHTS_DIR)
   return cached
+}
+
+let pair: Promise<{ cat: RgbaImage; starry: RgbaImage }> | null = null
+/** The shared sample pair (chelsea.png as content, starry_night.jpg as style), decoded once per file. */
+export function samplePair(): Promise<{ cat: RgbaImage; starry: RgbaImage }> {
+  pair ??= Promise.all([
+    readImageFile(`${SHARED_IMAGES}content/chelsea.png`, 'Content'),
+    readImageFile(`${SHARED_IMAGES}style/starry_night.jpg`, 'Style')
+  ]).then(([cat, starry]) => ({ cat, starry }))
+  return pair
+}
+
+/** Relative L2 distance |a - b| / |b|. */
+export function relL2(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let num = 0
+  let den = 0
+  for (let i = 0; i < a.length; i++) { num += ((a[i] as number) - (b[i] as number)) ** 2; den += (b[i] as number) ** 2 }
+  return Math.sqrt(num / den)
 }
 
 /** An RGBA image drawn by a function of (x, y) -> [r, g, b, a?]. */
