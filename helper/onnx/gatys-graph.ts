@@ -1,4 +1,6 @@
 import { BGR_MEAN, CHANNELS, POOL_AFTER } from '../../ui/engine/vgg19-layers.js'
+import { areaWeights, viewSize } from '../../ui/engine/area-resize.js'
+import { TV_PIXEL_SHARE, TV_VIEW } from '../../ui/engine/losses.js'
 import type { ConvLayerName } from '../../ui/engine/types.js'
 import { GraphBuilder, int, ints, float } from './graph-builder.js'
 import { DataType } from './onnx-proto.js'
@@ -11,14 +13,16 @@ import { featureSize, lastLayerIndex, type GraphLayout, type NchwConv } from './
  *   x (RGB 0..1, NHWC) -> x*255 - mean -> [Conv -> Relu (-> Pool)]* up to the deepest layer used
  *   content = kC * sum((F_c - T)^2)                         with kC = w_c / ((mean T^2 + eps) N)
  *   style_j = kS_j * sum((G_j - Gt_j)^2), G = F F^T / (HW)  with kS_j = a_j w_s / ((mean Gt^2 + eps) C^2)
- *   tv      = w_tv (long/256)^2 (mean dy^2 + mean dx^2)
+ *   tv      = w_tv (long/256)^2 (mean dy^2 + mean dx^2); above 256 px a share of it moves to the
+ *             same sums on A_h x A_w^T, the image's area-resampled 256 px view (losses.ts tvLoss)
  *
  * and the image gradient written out by hand (onnxruntime has no autodiff for inference sessions):
  *   content dF = 2 kC (F - T);  Gram dF = 4 kS/(HW) (G - Gt) F  (G symmetric);
  *   ReLU: Where(Y > 0, dY, 0) (tf.step's convention at 0);
  *   max pool: MaxUnpool with the forward indices (first maximum wins, as in tfjs);
  *   average pool: each pooled gradient spread over its 2x2 window / 4, zeros for a dropped odd row/column;
- *   conv input gradient: a Conv with the kernel rotated 180 degrees and in/out channels swapped.
+ *   conv input gradient: a Conv with the kernel rotated 180 degrees and in/out channels swapped;
+ *   area view: A_h^T dV A_w.
  * The k coefficients are graph inputs, so one session serves any images and weights at its size.
  */
 
@@ -33,6 +37,58 @@ export const OBJ = {
   parts: 'parts',
   grad: 'grad'
 } as const
+
+/**
+ * c k (mean dy^2 + mean dx^2) of a 0..1 NCHW value of size h x w, and its gradient.
+ * d/dx_i of k sum (x_{i+1} - x_i)^2 = 2k (d_{i-1} - d_i): the scaled differences, padded before
+ * minus padded after.
+ */
+function neighbourTerm(g: GraphBuilder, img: string, h: number, w: number, c: number, kTv: string): { loss: string; grad: string } {
+  const ny = 3 * (h - 1) * w
+  const nx = 3 * h * (w - 1)
+  const slice = (start: number, end: number, axis: number): string =>
+    g.op('Slice', [img, g.constI64([start]), g.constI64([end]), g.constI64([axis])])
+  const dyImg = g.op('Sub', [slice(1, h, 2), slice(0, h - 1, 2)])
+  const dxImg = g.op('Sub', [slice(1, w, 3), slice(0, w - 1, 3)])
+  const sum = g.op('Add', [
+    g.op('Mul', [g.op('ReduceSumSquare', [dyImg], { keepdims: int(0) }), g.constF([c / ny])]),
+    g.op('Mul', [g.op('ReduceSumSquare', [dxImg], { keepdims: int(0) }), g.constF([c / nx])])
+  ])
+  const gy = g.op('Mul', [dyImg, g.op('Mul', [kTv, g.constF([(2 * c) / ny])])])
+  const gx = g.op('Mul', [dxImg, g.op('Mul', [kTv, g.constF([(2 * c) / nx])])])
+  const pad = (v: string, pads: number[]): string => g.op('Pad', [v, g.constI64(pads)])
+  const grad = g.op('Add', [
+    g.op('Sub', [pad(gy, [0, 0, 1, 0, 0, 0, 0, 0]), pad(gy, [0, 0, 0, 0, 0, 0, 1, 0])]),
+    g.op('Sub', [pad(gx, [0, 0, 0, 1, 0, 0, 0, 0]), pad(gx, [0, 0, 0, 0, 0, 0, 0, 1])])
+  ])
+  return { loss: g.op('Mul', [sum, kTv]), grad }
+}
+
+/**
+ * Total variation of the 0..1 NCHW image and its gradient, the same sums as losses.ts tvLoss: the
+ * pixel term, plus for images larger than TV_VIEW the term on the area-resampled view (two MatMuls
+ * with constant matrices; its gradient goes back through their transposes).
+ */
+function tvTerm(g: GraphBuilder, imageNchw: string, H: number, W: number, kTv: string): { loss: string; grad: string } {
+  const pixelScale = (Math.max(H, W) / TV_VIEW) ** 2
+  const view = viewSize(H, W, TV_VIEW)
+  if (view === null) return neighbourTerm(g, imageNchw, H, W, pixelScale, kTv)
+  const { height: h, width: w } = view
+  const ah = areaWeights(H, h)
+  const aw = areaWeights(W, w)
+  const viewed = g.op('MatMul', [g.op('MatMul', [g.constMatrix('tv_ah', [h, H], ah), imageNchw]), g.constMatrix('tv_awt', [W, w], transposed(aw, w, W))])
+  const pixels = neighbourTerm(g, imageNchw, H, W, TV_PIXEL_SHARE * pixelScale, kTv)
+  const onView = neighbourTerm(g, viewed, h, w, 1 - TV_PIXEL_SHARE, kTv)
+  const viewGrad = g.op('MatMul', [g.op('MatMul', [g.constMatrix('tv_aht', [H, h], transposed(ah, h, H)), onView.grad]), g.constMatrix('tv_aw', [w, W], aw)])
+  return { loss: g.op('Add', [pixels.loss, onView.loss]), grad: g.op('Add', [pixels.grad, viewGrad]) }
+}
+
+/** The transpose of a rows x cols row-major matrix. */
+function transposed(a: Float32Array, rows: number, cols: number): Float32Array {
+  const t = new Float32Array(a.length)
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = a[r * cols + c] as number
+  return t
+}
 
 /** Names of the targets graph's inputs and outputs. */
 export const TGT = {
@@ -184,35 +240,13 @@ export function buildObjectiveGraph(spec: ObjectiveGraphSpec): Uint8Array {
     }
   }
 
-  // Total variation, on the 0..1 image in NCHW (same sums as losses.ts tvLoss).
   const kTv = g.input(OBJ.kTv, [])
-  const img = fwd.imageNchw
-  const scale = (Math.max(H, W) / 256) ** 2
-  const ny = 3 * (H - 1) * W
-  const nx = 3 * H * (W - 1)
-  const slice = (start: number, end: number, axis: number): string =>
-    g.op('Slice', [img, g.constI64([start]), g.constI64([end]), g.constI64([axis])])
-  const dyImg = g.op('Sub', [slice(1, H, 2), slice(0, H - 1, 2)])
-  const dxImg = g.op('Sub', [slice(1, W, 3), slice(0, W - 1, 3)])
-  const tvSum = g.op('Add', [
-    g.op('Mul', [g.op('ReduceSumSquare', [dyImg], { keepdims: int(0) }), g.constF([scale / ny])]),
-    g.op('Mul', [g.op('ReduceSumSquare', [dxImg], { keepdims: int(0) }), g.constF([scale / nx])])
-  ])
-  const tvLoss = g.op('Mul', [tvSum, kTv])
-  // d/dx_i of k sum (x_{i+1} - x_i)^2 = 2k (d_{i-1} - d_i): the scaled differences, padded
-  // before minus padded after.
-  const gy = g.op('Mul', [dyImg, g.op('Mul', [kTv, g.constF([(2 * scale) / ny])])])
-  const gx = g.op('Mul', [dxImg, g.op('Mul', [kTv, g.constF([(2 * scale) / nx])])])
-  const pad = (v: string, pads: number[]): string => g.op('Pad', [v, g.constI64(pads)])
-  const gTv = g.op('Add', [
-    g.op('Sub', [pad(gy, [0, 0, 1, 0, 0, 0, 0, 0]), pad(gy, [0, 0, 0, 0, 0, 0, 1, 0])]),
-    g.op('Sub', [pad(gx, [0, 0, 0, 1, 0, 0, 0, 0]), pad(gx, [0, 0, 0, 0, 0, 0, 0, 1])])
-  ])
+  const tv = tvTerm(g, fwd.imageNchw, H, W, kTv)
 
   // d(x*255 - mean)/dx = 255.
-  const gradNchw = g.op('Add', [g.op('Mul', [dImage, g.constF([255])]), gTv])
+  const gradNchw = g.op('Add', [g.op('Mul', [dImage, g.constF([255])]), tv.grad])
   g.output(g.op('Transpose', [gradNchw], { perm: ints([0, 2, 3, 1]) }), OBJ.grad, [1, H, W, 3])
-  g.output(g.op('Concat', [vec1(g, contentLoss), vec1(g, styleLoss), vec1(g, tvLoss)], { axis: int(0) }), OBJ.parts, [3])
+  g.output(g.op('Concat', [vec1(g, contentLoss), vec1(g, styleLoss), vec1(g, tv.loss)], { axis: int(0) }), OBJ.parts, [3])
   return g.build()
 }
 

@@ -102,6 +102,11 @@ export class GraphBuilder {
     return name
   }
 
+  /** A float32 constant matrix or tensor under a fresh name (not cached: large and used once). */
+  constMatrix(prefix: string, dims: readonly number[], data: Float32Array): string {
+    return this.initializer(this.unused(prefix), dims, data)
+  }
+
   /** A 1-D int64 constant (shapes, pads, axes, slice bounds). */
   constI64(values: readonly number[]): string {
     const key = `i:${values.join(',')}`

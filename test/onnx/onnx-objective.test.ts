@@ -131,6 +131,20 @@ describe('ONNX objective matches the tfjs objective', () => {
       assert.ok(c.gradRelL2 < GRAD_TOL, `gradient relative L2 error ${c.gradRelL2}`)
     })
   }
+
+  // Wider than TV_VIEW: the TV term goes through the area-resampled view (MatMuls both ways).
+  test('300x40, tv only, measured on the 256 px view', async (t) => {
+    const c = await compare(40, 300, { contentWeight: 0, styleWeight: 0, tvWeight: 1, pooling: 'max' }, false)
+    t.diagnostic(fmt(c))
+    assert.ok(c.lossRel < LOSS_TOL, `loss relative error ${c.lossRel}`)
+    assert.ok(c.gradRelL2 < GRAD_TOL, `gradient relative L2 error ${c.gradRelL2}`)
+  })
+  test('300x40, default loss (tv on the 256 px view among the rest)', async (t) => {
+    const c = await compare(40, 300, { pooling: 'max', tvWeight: 100 }, false)
+    t.diagnostic(fmt(c))
+    assert.ok(c.lossRel < LOSS_TOL, `loss relative error ${c.lossRel}`)
+    assert.ok(c.gradRelL2 < GRAD_TOL, `gradient relative L2 error ${c.gradRelL2}`)
+  })
 })
 
 describe('resources', () => {

@@ -1,6 +1,7 @@
 import type { StyleTransferOptions } from './types.js'
 
-export const ENGINE_VERSION = '0.1.0'
+// 0.2.0: smoothness (TV) is measured on a 256 px view of larger images (losses.ts TV_VIEW).
+export const ENGINE_VERSION = '0.2.0'
 
 /**
  * Defaults. Where they differ from Gatys, Ecker & Bethge (2015) it is said here.
