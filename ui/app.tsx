@@ -15,6 +15,8 @@ import { useKeepFocus } from './hooks/use-keep-focus.js'
 import { useVariations } from './hooks/use-variations.js'
 import type { Host } from './hosts/host.js'
 import { pickedSettings } from './run/run-variations-async.js'
+import { recipeNotice } from './run/recipe-notice.js'
+import { ENGINE_VERSION } from './engine/index.js'
 import { promiseText } from './run/time-promise.js'
 
 export function App({ host }: { host: Host }) {
@@ -66,7 +68,7 @@ export function App({ host }: { host: Host }) {
         </div>
       )}
       {state.recipe !== null && phase.kind === 'idle' && (
-        <div class="banner" role="status">Settings restored from the selected result (seed {state.recipe.seed}).</div>
+        <div class="banner" role="status">{recipeNotice(state.recipe, ENGINE_VERSION)}</div>
       )}
       {running
         ? <ProgressView phase={phase} preview={job.preview} onStop={job.stop} onCancel={job.cancel} />
