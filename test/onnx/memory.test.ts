@@ -2,10 +2,10 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
-import { chooseNodeBackend, createNodeEngine, type NodeEngine } from '../../helper/backend.js'
-import { probeOnnxRuntime } from '../../helper/onnx/index.js'
+import type { NodeEngine } from '../../helper/backend.js'
 import { loadImage } from './images.js'
-import { realWeights, tf } from '../support/tf.js'
+import { openOnnxEngine } from '../support/onnx-engine.js'
+import { tf } from '../support/tf.js'
 
 /*
  * Issue #6: tensors and sessions are released after every job, and RSS comes back near where it
@@ -38,12 +38,9 @@ let node: NodeEngine | null = null
 let skip: string | false = false
 
 before(async () => {
-  const probe = await probeOnnxRuntime()
-  if (!probe.available) {
-    skip = probe.reason
-    return
-  }
-  node = await createNodeEngine(await chooseNodeBackend('onnx'), await realWeights())
+  const opened = await openOnnxEngine()
+  if ('skip' in opened) skip = opened.skip
+  else node = opened
 })
 after(async () => { await node?.dispose() })
 

@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict'
 import { mkdir } from 'node:fs/promises'
 import { after, before, test } from 'node:test'
-import { chooseNodeBackend, createNodeEngine, type NodeEngine } from '../../helper/backend.js'
+import type { NodeEngine } from '../../helper/backend.js'
 import { writePngFile } from '../../helper/image-io.js'
-import { probeOnnxRuntime } from '../../helper/onnx/index.js'
 import { DEFAULT_SETTINGS, type Settings } from '../../plugin/settings.js'
 import type { RgbaImage } from '../../ui/engine/types.js'
 import { settingsToOptions } from '../../ui/run/settings-to-options.js'
 import { histogramDistance, neighbourEnergy, viewOf } from '../support/image-compare.js'
 import { vggStyleDistance } from '../support/style-stats.js'
+import { ARTIFACTS } from '../support/artifacts.js'
+import { openOnnxEngine } from '../support/onnx-engine.js'
 import { samplePair } from '../support/tf.js'
 
 /*
@@ -24,7 +25,6 @@ import { samplePair } from '../support/tf.js'
 const PREVIEW = 256
 const FINAL = 512
 const SEED = 1
-const ARTIFACTS = 'test-artifacts'
 
 const CASES: Array<[string, Partial<Settings>]> = [
   ['default', {}],
@@ -37,13 +37,9 @@ let node: NodeEngine | null = null
 let skip: string | false = false
 
 before(async () => {
-  const probe = await probeOnnxRuntime()
-  if (!probe.available) {
-    skip = probe.reason
-    return
-  }
-  const { realWeights } = await import('../support/tf.js')
-  node = await createNodeEngine(await chooseNodeBackend('onnx'), await realWeights())
+  const opened = await openOnnxEngine()
+  if ('skip' in opened) skip = opened.skip
+  else node = opened
   await mkdir(ARTIFACTS, { recursive: true })
 })
 after(async () => { await node?.dispose() })

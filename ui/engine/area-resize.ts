@@ -37,12 +37,29 @@ export function viewSize(height: number, width: number, long: number): { height:
   return { height: fit(height), width: fit(width) }
 }
 
+/**
+ * areaWeights for the few (n, m) pairs of a run: the TV term asks for the same two matrices at
+ * every iteration of a scale, so they are built once (a 1024 -> 256 matrix is 1 MB).
+ */
+const recent = new Map<string, Float32Array>()
+function cachedAreaWeights(n: number, m: number): Float32Array {
+  const key = `${n}>${m}`
+  let a = recent.get(key)
+  if (a === undefined) {
+    a = areaWeights(n, m)
+    // A handful covers a run's scales (two sides each); older ones go first.
+    if (recent.size >= 8) recent.delete(recent.keys().next().value as string)
+    recent.set(key, a)
+  }
+  return a
+}
+
 /** Area-resamples [1, H, W, C] to [1, h, w, C] (h <= H, w <= W) with two matMuls. */
 export function areaResize(image: tf.Tensor4D, height: number, width: number): tf.Tensor4D {
   return tf.tidy(() => {
     const [, H, W, C] = image.shape
-    const ah = tf.tensor2d(areaWeights(H, height), [height, H])
-    const aw = tf.tensor2d(areaWeights(W, width), [width, W])
+    const ah = tf.tensor2d(cachedAreaWeights(H, height), [height, H])
+    const aw = tf.tensor2d(cachedAreaWeights(W, width), [width, W])
     // Rows: [h, H] x [H, W*C]; then columns, with the width axis brought to the front.
     const rows = tf.reshape(tf.matMul(ah, tf.reshape(image, [H, W * C])), [height, W, C])
     const cols = tf.matMul(aw, tf.reshape(tf.transpose(rows, [1, 0, 2]), [W, height * C]))

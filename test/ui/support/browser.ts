@@ -8,7 +8,9 @@ import { type BrowserContext, type Frame, type FrameLocator, type Page, chromium
 import { mainAsync as buildAsync } from '../../../ui/build/build-ui.js'
 import { startPlaygroundServer } from '../../../ui/playground/serve.js'
 
-export const ARTIFACTS = 'test-artifacts'
+import { ARTIFACTS } from '../../support/artifacts.js'
+
+export { ARTIFACTS }
 const BASE_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--enable-unsafe-webgpu']
 /**
  * WebGPU through SwiftShader's Vulkan. While the engine still read scalars synchronously (through
