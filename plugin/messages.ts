@@ -2,14 +2,14 @@
 // Pure (no figma, no DOM): the UI imports this file too. Every message from the other side goes
 // through a parser before use; a ValidationError names the bad field (`place.png: expected
 // Uint8Array, got string`).
-import { type Settings, MAX_OUTPUT_SIDE, MAX_SEED, parseSettings, parseStoredSettings } from './settings.js'
+import { type RecipeSettings, type Settings, MAX_OUTPUT_SIDE, MAX_SEED, parseRecipeSettings, parseSettings } from './settings.js'
 import { type TileRect, MAX_IMAGE_SIDE } from './tiles.js'
 import {
   type Check, ValidationError, arrayOf, bytes, describe, integer, isRecord, literal, nonEmptyString, nullable, object, string
 } from './validate.js'
 
-export type { Settings, Backend, ColorMode, Quality, RunBackend, Speed } from './settings.js'
-export { DEFAULT_SETTINGS, mergeSettings, parseSettings, parseStoredSettings } from './settings.js'
+export type { Settings, Backend, ColorMode, Quality, RecipeSettings, RunBackend, Speed } from './settings.js'
+export { DEFAULT_SETTINGS, mergeSettings, parseSettings, parseStoredSettings, recipeSettingsOf } from './settings.js'
 export { MAX_IMAGE_SIDE, planTiles, type TileRect } from './tiles.js'
 export { ValidationError } from './validate.js'
 
@@ -25,7 +25,8 @@ export interface LayerInfo {
 export interface Recipe {
   contentId: string
   styleIds: string[]
-  settings: Settings
+  /** Only what changes the picture: no token, no addresses (see RecipeSettings). */
+  settings: RecipeSettings
   /** The seed actually used (settings.seed may be null = random). */
   seed: number
   engineVersion: string
@@ -83,8 +84,8 @@ const layerInfo = object<LayerInfo>({ id: string, name: string, width: finiteNon
 export const parseRecipe: Check<Recipe> = object<Recipe>({
   contentId: nonEmptyString,
   styleIds: arrayOf(nonEmptyString, 1),
-  // Recipes outlive versions: fields added since take their defaults.
-  settings: parseStoredSettings,
+  // Recipes outlive versions: fields added since take their defaults, machine fields are dropped.
+  settings: parseRecipeSettings,
   seed: integer(0, MAX_SEED),
   engineVersion: string
 })

@@ -92,6 +92,21 @@ const settingsChecks: { [K in keyof Settings]-?: Check<Settings[K]> } = {
   speed: nullable(object<Speed>({ backend: literal('webgpu', 'webgl', 'wasm'), msPerPixelIteration: positive }))
 }
 
+/**
+ * The settings that change the picture, the only ones a recipe stores (it lives in the document's
+ * plugin data, which travels with the file): never the pairing token, the helper's or the weights'
+ * address, the backend or this machine's speed.
+ */
+export type RecipeSettings = Omit<Settings, MachineKey>
+const MACHINE_KEYS = ['backend', 'helperUrl', 'helperToken', 'weightsUrl', 'speed'] as const
+type MachineKey = (typeof MACHINE_KEYS)[number]
+
+export function recipeSettingsOf(settings: Settings): RecipeSettings {
+  const out: Record<string, unknown> = { ...settings }
+  for (const key of MACHINE_KEYS) delete out[key]
+  return out as RecipeSettings
+}
+
 /** Strict: every field present and valid (used for messages). */
 export const parseSettings: Check<Settings> = object<Settings>(settingsChecks)
 
@@ -101,6 +116,12 @@ export const parseSettings: Check<Settings> = object<Settings>(settingsChecks)
  */
 export const parseStoredSettings: Check<Settings> = (v, p) =>
   parseSettings(isRecord(v) ? { ...DEFAULT_SETTINGS, ...v } : v, p)
+
+/**
+ * A recipe's settings: the picture's fields only. Older recipes stored every field, the token
+ * included; those extra fields are dropped here, so they never reach the panel again.
+ */
+export const parseRecipeSettings: Check<RecipeSettings> = (v, p) => recipeSettingsOf(parseStoredSettings(v, p))
 
 /**
  * Tolerant: defaults merged over whatever was stored. A field that is missing or no longer valid

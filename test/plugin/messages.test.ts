@@ -2,13 +2,13 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { renderPng } from '../fakes/figma.js'
 import {
-  DEFAULT_SETTINGS, ValidationError, mergeSettings, parsePluginToUi, parseUiToPlugin, planTiles, requestIdOf
+  DEFAULT_SETTINGS, recipeSettingsOf, ValidationError, mergeSettings, parsePluginToUi, parseUiToPlugin, planTiles, requestIdOf
 } from '../../plugin/messages.js'
 import { readPngSize } from '../../plugin/png-size.js'
 import { checkTileCover } from '../../plugin/tiles.js'
 import { start } from './setup.js'
 
-const recipe = { contentId: '1:2', styleIds: ['1:3'], settings: { ...DEFAULT_SETTINGS }, seed: 7, engineVersion: '0.1.0' }
+const recipe = { contentId: '1:2', styleIds: ['1:3'], settings: recipeSettingsOf(DEFAULT_SETTINGS), seed: 7, engineVersion: '0.1.0' }
 
 test('parseUiToPlugin accepts every message type and returns it unchanged', () => {
   const png = renderPng(2, 2, 1)

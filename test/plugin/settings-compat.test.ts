@@ -2,13 +2,26 @@
 // stored before (clientStorage, recipes on result layers) must stay readable.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { DEFAULT_SETTINGS, mergeSettings, parseRecipe, parseSettings } from '../../plugin/messages.js'
+import { DEFAULT_SETTINGS, mergeSettings, parseRecipe, parseSettings, recipeSettingsOf } from '../../plugin/messages.js'
 
 const OLD = { size: 1024, strength: 0.8, quality: 'high', steps: 100, seed: 3, backend: 'wasm', helperUrl: 'ws://localhost:8787', helperToken: '', weightsUrl: '' }
 
 test('a recipe stored before the new controls still parses, with their defaults', () => {
   const recipe = parseRecipe({ contentId: '1:2', styleIds: ['1:3'], settings: OLD, seed: 3, engineVersion: '0.1.0' }, 'recipe')
-  assert.deepEqual(recipe.settings, { ...DEFAULT_SETTINGS, ...OLD })
+  assert.deepEqual(recipe.settings, recipeSettingsOf({ ...DEFAULT_SETTINGS, ...OLD } as typeof DEFAULT_SETTINGS))
+  assert.equal(recipe.settings.strength, 0.8)
+})
+
+test('a recipe keeps only what changes the picture: never the token, addresses, backend or speed', () => {
+  const secret = 'f3a9c2e4b5d6a7b8c9d0e1f2a3b4c5d6'
+  const settings = { ...DEFAULT_SETTINGS, helperToken: secret, helperUrl: 'ws://127.0.0.1:9999', weightsUrl: 'https://example.test/w/', backend: 'helper' as const, speed: { backend: 'wasm' as const, msPerPixelIteration: 0.01 } }
+  const fresh = recipeSettingsOf(settings)
+  assert.deepEqual(Object.keys(fresh).sort(), ['color', 'initNoise', 'quality', 'seed', 'size', 'smoothness', 'steps', 'strength', 'styleScale', 'styleWeights'])
+  // A recipe written by an older version with the whole settings object: the token is dropped on read.
+  const old = parseRecipe({ contentId: '1:2', styleIds: ['1:3'], settings, seed: 3, engineVersion: '0.2.0' }, 'recipe')
+  const json = JSON.stringify(old)
+  assert.ok(!json.includes(secret) && !json.includes('9999') && !json.includes('example.test'), json)
+  assert.equal(old.settings.size, DEFAULT_SETTINGS.size)
 })
 
 test('stored settings from before keep their values; the new fields take defaults', () => {

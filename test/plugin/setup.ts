@@ -1,6 +1,6 @@
 // Shared test setup: a fresh fake figma with the plugin started on it, and message builders.
 import { type FakeFigma, type FakeNode, installFakeFigma, renderPng } from '../fakes/figma.js'
-import { DEFAULT_SETTINGS, type Recipe } from '../../plugin/messages.js'
+import { DEFAULT_SETTINGS, type Recipe, recipeSettingsOf } from '../../plugin/messages.js'
 import { type PluginState } from '../../plugin/plugin-state.js'
 import { startPlugin } from '../../plugin/start-plugin.js'
 
@@ -19,7 +19,7 @@ export function recipeFor(content: FakeNode, styles: FakeNode[], seed = 42): Rec
   return {
     contentId: content.id,
     styleIds: styles.map((s) => s.id),
-    settings: { ...DEFAULT_SETTINGS },
+    settings: recipeSettingsOf(DEFAULT_SETTINGS),
     seed,
     engineVersion: '0.1.0'
   }

@@ -53,6 +53,10 @@ test('pairing in the panel and running a job on the helper places the result', a
   assert.equal(layers.length, 3)
   assert.equal(layers[2]!.name, 'Landscape × Brush strokes')
   assert.deepEqual([layers[2]!.width, layers[2]!.height], [240, 160])
+  // The recipe travels with the document: it must not carry the pairing token or the helper's address.
+  const recipe = layers[2]!.recipe ?? ''
+  assert.match(recipe, /"seed":/)
+  assert.ok(!recipe.includes(TOKEN) && !recipe.includes('helperToken') && !recipe.includes('127.0.0.1'), recipe)
 
   // Reopening the panel connects again with the stored token, without pairing.
   await pg.page.evaluate(`document.getElementById('panel').src = 'ui.html?reopened'`)

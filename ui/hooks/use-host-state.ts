@@ -34,14 +34,16 @@ export function useHostState(host: Host): HostState {
   const requested = useRef(new Set<string>())
 
   useEffect(() => host.start((event) => {
-    if (event.type === 'settings') { setSettings(event.settings); setSettingsLoaded(true) }
+    if (event.type === 'settings') { settingsRef.current = event.settings; setSettings(event.settings); setSettingsLoaded(true) }
     else if (event.type === 'selection') setSelection(event)
     else if (event.type === 'recipe') {
-      // The recipe says how the image was made; the speed measured on this machine stays. The seed
-      // used is fixed too (settings.seed may be null, "random each run"): with start noise a new
-      // random seed would make another image.
+      // The recipe says how the image was made; this machine's own fields (backend, helper and
+      // token, weights address, measured speed) stay as they are. The seed used is fixed too
+      // (settings.seed may be null, "random each run"): with start noise a new seed makes another image.
       setRecipe(event.recipe)
-      setSettings({ ...event.recipe.settings, seed: event.recipe.seed, speed: settingsRef.current.speed })
+      const next = { ...settingsRef.current, ...event.recipe.settings, seed: event.recipe.seed }
+      settingsRef.current = next
+      setSettings(next)
       setSettingsLoaded(true)
     }
     else setHostError(event.message)

@@ -3,6 +3,7 @@
 // A job may run on the paired helper instead (run-on-helper-async.ts); if the helper goes away
 // mid-job, the panel goes on from the helper's last preview, as after a lost GPU device.
 import type { LayerInfo, Recipe, Settings, Speed } from '../../plugin/messages.js'
+import { recipeSettingsOf } from '../../plugin/messages.js'
 import { type BackendChoice, BACKEND_LABEL, type RunChoice, chooseBackendAsync, forgetBackend, isBackendFailure, watchBackendLoss } from '../backend.js'
 import { ENGINE_VERSION, type Progress, type RgbaImage, type RunResult } from '../engine/index.js'
 import type { HelperClient } from '../helper-client/helper-client.js'
@@ -182,8 +183,8 @@ export async function runJobAsync(input: JobInput, events: JobEvents, control: J
 
     const actualMs = fellBack ? Date.now() - runStartedAt : result.elapsedMs
     enter('place')
-    // The machine's speed says nothing about how the image was made, so it stays out of the recipe.
-    const recipe: Recipe = { contentId: content.id, styleIds: styles.map((s) => s.id), settings: { ...settings, speed: null }, seed, engineVersion: ENGINE_VERSION }
+    // The recipe goes into the document: only what made the picture, never the token or addresses.
+    const recipe: Recipe = { contentId: content.id, styleIds: styles.map((s) => s.id), settings: recipeSettingsOf(settings), seed, engineVersion: ENGINE_VERSION }
     const placed = await host.placeResultAsync(result.image, recipe)
     // Only whole runs on one backend measure its speed.
     const t = timed as { firstMs: number; firstPixels: number; lastMs: number; pixels: number } | null
