@@ -1,5 +1,5 @@
 import h5wasm from 'h5wasm/node'
-import type { ModelManifest } from '../models/manifest.js'
+import type { ModelManifest } from '../models/vgg19/manifest.js'
 import { toFloat16Bits } from './float16.js'
 
 /**

@@ -1,9 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import jpeg from 'jpeg-js'
 import { PNG } from 'pngjs'
-import type { RgbaImage } from '../ui/engine/types.js'
-import { MAX_SIDE } from '../ui/engine/defaults.js'
-import { ImageError } from '../ui/engine/image-tensor.js'
+import type { RgbaImage } from '../models/style-transfer/types.js'
+import { MAX_SIDE } from '../models/style-transfer/defaults.js'
+import { ImageError } from '../models/style-transfer/image-tensor.js'
 
 const isPng = (b: Uint8Array): boolean => b.length > 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47
 const isJpeg = (b: Uint8Array): boolean => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff

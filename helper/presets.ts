@@ -1,4 +1,4 @@
-import type { StyleTransferOptions } from '../ui/engine/types.js'
+import type { StyleTransferOptions } from '../models/style-transfer/types.js'
 
 /** Quality presets: iterations at the first and at later scales. Size is chosen separately. */
 export const PRESETS = {

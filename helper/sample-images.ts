@@ -1,4 +1,4 @@
-import type { RgbaImage } from '../ui/engine/types.js'
+import type { RgbaImage } from '../models/style-transfer/types.js'
 
 /**
  * A content/style pair drawn in code, for the demo run and tests when no images are given:

@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises'
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
-import { loadVgg19Weights, type LoadOptions, type ShardReader } from '../models/load-vgg19.js'
-import type { VggWeights } from '../ui/engine/types.js'
+import { loadVgg19Weights, type LoadOptions, type ShardReader } from '../models/vgg19/load-vgg19.js'
+import type { VggWeights } from '../models/style-transfer/types.js'
 
 /** Where `npm run models` puts the weights (git-ignored). */
-export const DEFAULT_WEIGHTS_DIR = fileURLToPath(new URL('../models/vgg19/', import.meta.url))
+export const DEFAULT_WEIGHTS_DIR = fileURLToPath(new URL('../models/vgg19/weights/', import.meta.url))
 /** Hashes of shards converted locally from the Keras HDF5 file, written by `npm run models`. */
 export const TRUSTED_FILE = 'trusted-hashes.json'
 
@@ -20,7 +20,7 @@ export function readTrustedHashes(dir: string): Record<string, string> | undefin
   return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>
 }
 
-/** Loads the weights from a local directory (default: models/vgg19), verified against the manifest. */
+/** Loads the weights from a local directory (default: models/vgg19/weights), verified against the manifest. */
 export async function loadWeightsFromDir(dir = DEFAULT_WEIGHTS_DIR, options: LoadOptions = {}): Promise<VggWeights> {
   return loadVgg19Weights(directoryReader(dir), { trustedHashes: readTrustedHashes(dir), ...options })
 }

@@ -16,7 +16,7 @@ import { useVariations } from './hooks/use-variations.js'
 import type { Host } from './hosts/host.js'
 import { pickedSettings } from './run/run-variations-async.js'
 import { recipeNotice } from './run/recipe-notice.js'
-import { ENGINE_VERSION } from './engine/index.js'
+import { ENGINE_VERSION } from '../models/style-transfer/index.js'
 import { promiseText } from './run/time-promise.js'
 
 export function App({ host }: { host: Host }) {

@@ -2,9 +2,9 @@
 // any server with CORS *), verified shard by shard against models/vgg19.manifest.json, kept in
 // memory as verified bytes. Tensors are made from those bytes on whichever backend is current,
 // so a fallback to another backend needs no second download.
-import { type ShardReader, WeightsError, loadVgg19Weights, urlReader } from '../models/load-vgg19.js'
+import { type ShardReader, WeightsError, loadVgg19Weights, urlReader } from '../models/vgg19/load-vgg19.js'
 import type { Settings } from '../plugin/messages.js'
-import type { VggWeights } from './engine/index.js'
+import type { VggWeights } from '../models/style-transfer/index.js'
 
 /**
  * The local helper serves the weights (helper/server). "localhost", not 127.0.0.1: the manifest's

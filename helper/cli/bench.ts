@@ -2,11 +2,11 @@ import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import * as tf from '@tensorflow/tfjs-core'
-import { createTfjsObjective, type ObjectiveFactory } from '../../ui/engine/objective.js'
-import { planRun, resolveOptions } from '../../ui/engine/index.js'
-import { iterationFlops } from '../../ui/engine/flops.js'
-import { rgbTensor } from '../../ui/engine/image-tensor.js'
-import { createVgg19Features } from '../../ui/engine/vgg19.js'
+import { createTfjsObjective, type ObjectiveFactory } from '../../models/style-transfer/objective.js'
+import { planRun, resolveOptions } from '../../models/style-transfer/index.js'
+import { iterationFlops } from '../../models/style-transfer/flops.js'
+import { rgbTensor } from '../../models/style-transfer/image-tensor.js'
+import { createVgg19Features } from '../../models/vgg19/features.js'
 import { availableParallelism } from 'node:os'
 import { chooseNodeBackend, createNodeEngine, type NodeBackend } from '../backend.js'
 import { chooseOnnxObjective } from '../onnx/index.js'
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
 /** Runs helper/bench/torch-reference.py with the first python3 that has torch; null if none. */
 function runTorchReference(weightsDir: string, sizes: number[], iters: number): Record<string, number> | null {
   const script = fileURLToPath(new URL('../bench/torch-reference.py', import.meta.url))
-  const manifest = fileURLToPath(new URL('../../models/vgg19.manifest.json', import.meta.url))
+  const manifest = fileURLToPath(new URL('../../models/vgg19/vgg19.manifest.json', import.meta.url))
   for (const python of ['python3', '/usr/bin/python3']) {
     const probe = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' })
     if (probe.status !== 0) continue

@@ -19,11 +19,11 @@ import * as tf from '@tensorflow/tfjs-core'
 import { chooseNodeBackend } from '../backend.js'
 import { readImageFile } from '../image-io.js'
 import { loadWeightsFromDir } from '../weights-dir.js'
-import { resize, rgbTensor } from '../../ui/engine/image-tensor.js'
-import { styleTargets } from '../../ui/engine/objective.js'
-import { resolveOptions } from '../../ui/engine/resolve-options.js'
-import { createVgg19Features } from '../../ui/engine/vgg19.js'
-import type { Pooling } from '../../ui/engine/types.js'
+import { resize, rgbTensor } from '../../models/style-transfer/image-tensor.js'
+import { styleTargets } from '../../models/style-transfer/objective.js'
+import { resolveOptions } from '../../models/style-transfer/resolve-options.js'
+import { createVgg19Features } from '../../models/vgg19/features.js'
+import type { Pooling } from '../../models/style-transfer/types.js'
 import { createOnnxObjective } from './onnx-objective.js'
 import { probeOnnxRuntime } from './ort-runtime.js'
 
@@ -34,7 +34,7 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '2' },
     threads: { type: 'string', default: String(availableParallelism()) },
     pooling: { type: 'string', default: 'max' },
-    weights: { type: 'string', default: fileURLToPath(new URL('../../models/vgg19/', import.meta.url)) },
+    weights: { type: 'string', default: fileURLToPath(new URL('../../models/vgg19/weights/', import.meta.url)) },
     content: { type: 'string', default: fileURLToPath(new URL('../../../shared/images/content/astronaut.png', import.meta.url)) },
     style: { type: 'string', default: fileURLToPath(new URL('../../../shared/images/style/starry_night.jpg', import.meta.url)) },
     'tfjs-targets': { type: 'boolean', default: false }

@@ -1,4 +1,4 @@
-import type { VggWeights } from '../../ui/engine/types.js'
+import type { VggWeights } from '../../models/style-transfer/types.js'
 import { createOnnxObjective, type OnnxObjectiveConfig, type OnnxObjectiveFactory } from './onnx-objective.js'
 import { probeOnnxRuntime } from './ort-runtime.js'
 

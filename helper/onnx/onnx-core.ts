@@ -1,5 +1,5 @@
-import type { ConvLayerName, StyleTransferOptions } from '../../ui/engine/types.js'
-import { CHANNELS, CONV_LAYERS } from '../../ui/engine/vgg19-layers.js'
+import type { ConvLayerName, StyleTransferOptions } from '../../models/style-transfer/types.js'
+import { CHANNELS, CONV_LAYERS } from '../../models/vgg19/layers.js'
 import { buildObjectiveGraph, buildTargetsGraph, EPS_LOSS, OBJ, TGT } from './gatys-graph.js'
 import type { OrtModule, OrtSession, OrtTensor, SessionConfig } from './ort-runtime.js'
 import { SessionCache, type SessionStats } from './session-cache.js'

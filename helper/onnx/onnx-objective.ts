@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
-import type { Objective, ObjectiveFactory, ObjectiveInputs } from '../../ui/engine/objective.js'
-import type { VggWeights } from '../../ui/engine/types.js'
+import type { Objective, ObjectiveFactory, ObjectiveInputs } from '../../models/style-transfer/objective.js'
+import type { VggWeights } from '../../models/style-transfer/types.js'
 import { coreOptions, createOnnxCore, type ImagePlanes, type OnnxCore, type OnnxCoreConfig, type OnnxObjectiveStats } from './onnx-core.js'
 import { createProcessCore } from './onnx-process.js'
 import { loadOrt } from './ort-runtime.js'

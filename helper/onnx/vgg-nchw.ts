@@ -1,5 +1,5 @@
-import type { ConvLayerName, Pooling, VggWeights } from '../../ui/engine/types.js'
-import { CONV_LAYERS, POOL_AFTER, layersUpTo } from '../../ui/engine/vgg19-layers.js'
+import type { ConvLayerName, Pooling, VggWeights } from '../../models/style-transfer/types.js'
+import { CONV_LAYERS, POOL_AFTER, layersUpTo } from '../../models/vgg19/layers.js'
 
 /** One VGG-19 conv layer in ONNX's layout: kernel OIHW [out, in, 3, 3], bias [out]. */
 export interface NchwConv {

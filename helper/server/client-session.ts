@@ -1,6 +1,6 @@
 import { WebSocket, type RawData } from 'ws'
-import { OptionsError, resolveOptions } from '../../ui/engine/index.js'
-import type { RgbaImage } from '../../ui/engine/types.js'
+import { OptionsError, resolveOptions } from '../../models/style-transfer/index.js'
+import type { RgbaImage } from '../../models/style-transfer/types.js'
 import {
   BINARY_TYPES, decodeFrame, encodeFrame, FrameError, parseClientMessage, PROTOCOL_VERSION, UnknownTypeError, ValidationError,
   type CapabilitiesMessage, type ClientMessage, type ErrorCode, type ImageMessage, type ServerMessage, type SubmitMessage
@@ -9,7 +9,7 @@ import { decodeUpload, UploadError } from './decode-upload.js'
 import type { Job, JobSink } from './job.js'
 import { QueueFullError, type JobQueue } from './job-queue.js'
 import { estimateJobMemory, formatBytes } from './memory-estimate.js'
-import type { TileConfig } from '../../ui/engine/tiles.js'
+import type { TileConfig } from '../../models/style-transfer/tiles.js'
 
 export interface SessionContext {
   clientId: number

@@ -1,5 +1,5 @@
 import { PNG } from 'pngjs'
-import type { RgbaImage } from '../../ui/engine/types.js'
+import type { RgbaImage } from '../../models/style-transfer/types.js'
 import { checkRgbaLength, type ImageMessage } from '../protocol.js'
 
 /** An upload the helper refuses, with the protocol error code and one sentence. */

@@ -1,5 +1,5 @@
-import type { Plan } from '../../ui/engine/index.js'
-import type { RgbaImage, StyleTransferOptions } from '../../ui/engine/types.js'
+import type { Plan } from '../../models/style-transfer/index.js'
+import type { RgbaImage, StyleTransferOptions } from '../../models/style-transfer/types.js'
 import type { ServerMessage } from '../protocol.js'
 
 /** Where a job's messages go: its client's socket, silently dropped once that socket is gone. */

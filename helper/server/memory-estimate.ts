@@ -1,7 +1,7 @@
-import { MIN_SIDE, planRun, type Plan } from '../../ui/engine/index.js'
-import { sizeToFit } from '../../ui/engine/schedule.js'
-import type { StyleTransferOptions } from '../../ui/engine/types.js'
-import { ALIGN, fitsOnePass, tileGrid, type TileConfig } from '../../ui/engine/tiles.js'
+import { MIN_SIDE, planRun, type Plan } from '../../models/style-transfer/index.js'
+import { sizeToFit } from '../../models/style-transfer/schedule.js'
+import type { StyleTransferOptions } from '../../models/style-transfer/types.js'
+import { ALIGN, fitsOnePass, tileGrid, type TileConfig } from '../../models/style-transfer/tiles.js'
 
 /**
  * VGG-19 activations up to conv5_1, in float32 values per input pixel: conv1 2x64 channels at full

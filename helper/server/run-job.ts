@@ -1,5 +1,5 @@
-import type { StyleTransfer } from '../../ui/engine/index.js'
-import type { Progress, RgbaImage } from '../../ui/engine/types.js'
+import type { StyleTransfer } from '../../models/style-transfer/index.js'
+import type { Progress, RgbaImage } from '../../models/style-transfer/types.js'
 import { describeError } from '../describe-error.js'
 import { encodePng } from '../image-io.js'
 import type { Job } from './job.js'

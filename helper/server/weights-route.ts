@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { VGG19_MANIFEST } from '../../models/manifest.js'
-import { sha256Hex } from '../../models/sha256.js'
+import { VGG19_MANIFEST } from '../../models/vgg19/manifest.js'
+import { sha256Hex } from '../../models/vgg19/sha256.js'
 import { readTrustedHashes } from '../weights-dir.js'
 
 export interface ShardFile { path: string; bytes: number }

@@ -1,8 +1,8 @@
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { combineLuminance, luminanceImage, matchColours } from '../../ui/engine/color.js'
-import { createStyleTransfer, type StyleTransfer } from '../../ui/engine/index.js'
-import type { RgbaImage } from '../../ui/engine/types.js'
+import { combineLuminance, luminanceImage, matchColours } from '../../models/style-transfer/color.js'
+import { createStyleTransfer, type StyleTransfer } from '../../models/style-transfer/index.js'
+import type { RgbaImage } from '../../models/style-transfer/types.js'
 import { checker, draw, gradient, realWeights, samplePair, useWasm } from '../support/tf.js'
 import { vggStyleDistance } from '../support/style-stats.js'
 

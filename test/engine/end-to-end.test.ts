@@ -1,10 +1,10 @@
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createStyleTransfer, resolveOptions } from '../../ui/engine/index.js'
-import { gram } from '../../ui/engine/losses.js'
-import { resize, rgbTensor } from '../../ui/engine/image-tensor.js'
-import { createVgg19Features } from '../../ui/engine/vgg19.js'
-import type { RgbaImage } from '../../ui/engine/types.js'
+import { createStyleTransfer, resolveOptions } from '../../models/style-transfer/index.js'
+import { gram } from '../../models/style-transfer/losses.js'
+import { resize, rgbTensor } from '../../models/style-transfer/image-tensor.js'
+import { createVgg19Features } from '../../models/vgg19/features.js'
+import type { RgbaImage } from '../../models/style-transfer/types.js'
 import { realWeights, samplePair, tf, useWasm } from '../support/tf.js'
 
 before(useWasm)

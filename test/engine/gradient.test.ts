@@ -1,11 +1,11 @@
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createTfjsObjective } from '../../ui/engine/objective.js'
-import { resolveOptions } from '../../ui/engine/resolve-options.js'
-import { createVgg19Features } from '../../ui/engine/vgg19.js'
-import { rgbTensor } from '../../ui/engine/image-tensor.js'
-import { createRng } from '../../ui/engine/rng.js'
-import type { Pooling } from '../../ui/engine/types.js'
+import { createTfjsObjective } from '../../models/style-transfer/objective.js'
+import { resolveOptions } from '../../models/style-transfer/resolve-options.js'
+import { createVgg19Features } from '../../models/vgg19/features.js'
+import { rgbTensor } from '../../models/style-transfer/image-tensor.js'
+import { createRng } from '../../models/style-transfer/rng.js'
+import type { Pooling } from '../../models/style-transfer/types.js'
 import { checker, gradient, realWeights, relL2, tf, useWasm } from '../support/tf.js'
 
 before(useWasm)

@@ -1,8 +1,8 @@
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { contentLoss, gram, meanSquare, styleLoss, tvLoss, TV_PIXEL_SHARE, TV_VIEW } from '../../ui/engine/losses.js'
-import { areaResize, areaWeights, viewSize } from '../../ui/engine/area-resize.js'
-import { createRng } from '../../ui/engine/rng.js'
+import { contentLoss, gram, meanSquare, styleLoss, tvLoss, TV_PIXEL_SHARE, TV_VIEW } from '../../models/style-transfer/losses.js'
+import { areaResize, areaWeights, viewSize } from '../../models/style-transfer/area-resize.js'
+import { createRng } from '../../models/style-transfer/rng.js'
 import { tf, useWasm } from '../support/tf.js'
 
 before(useWasm)

@@ -1,6 +1,6 @@
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createAdam, createLbfgs, IterateAverage, type Evaluate } from '../../ui/engine/optimizers.js'
+import { createAdam, createLbfgs, IterateAverage, type Evaluate } from '../../models/style-transfer/optimizers.js'
 import { tf, useWasm } from '../support/tf.js'
 
 before(useWasm)

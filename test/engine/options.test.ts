@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { DEFAULT_OPTIONS, resolveOptions } from '../../ui/engine/index.js'
+import { DEFAULT_OPTIONS, resolveOptions } from '../../models/style-transfer/index.js'
 
 test('defaults are filled in', () => {
   assert.deepEqual(resolveOptions({}), { ...DEFAULT_OPTIONS, styleLayers: [...DEFAULT_OPTIONS.styleLayers], styleLayerWeights: [...DEFAULT_OPTIONS.styleLayerWeights], styleBlend: [...DEFAULT_OPTIONS.styleBlend] })

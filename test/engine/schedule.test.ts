@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { generateScales, sizeToFit } from '../../ui/engine/schedule.js'
+import { generateScales, sizeToFit } from '../../models/style-transfer/schedule.js'
 
 test('scales grow by sqrt(2) from the start size and end exactly at the target', () => {
   // 512 / sqrt(2)^k rounded: 512, 362, 256, 181, 128

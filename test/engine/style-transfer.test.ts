@@ -1,9 +1,9 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createStyleTransfer, planRun, resolveOptions, type StyleTransfer } from '../../ui/engine/index.js'
-import { createTfjsObjective } from '../../ui/engine/objective.js'
-import { createVgg19Features } from '../../ui/engine/vgg19.js'
-import type { Progress, RgbaImage } from '../../ui/engine/types.js'
+import { createStyleTransfer, planRun, resolveOptions, type StyleTransfer } from '../../models/style-transfer/index.js'
+import { createTfjsObjective } from '../../models/style-transfer/objective.js'
+import { createVgg19Features } from '../../models/vgg19/features.js'
+import type { Progress, RgbaImage } from '../../models/style-transfer/types.js'
 import { checker, draw, gradient, realWeights, tf, useWasm } from '../support/tf.js'
 
 let engine: StyleTransfer

@@ -1,9 +1,9 @@
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { contentLoss, gram, maskedMeanSquare } from '../../ui/engine/losses.js'
-import { createStyleTransfer, type StyleTransfer } from '../../ui/engine/index.js'
-import { createRng } from '../../ui/engine/rng.js'
-import type { RgbaImage } from '../../ui/engine/types.js'
+import { contentLoss, gram, maskedMeanSquare } from '../../models/style-transfer/losses.js'
+import { createStyleTransfer, type StyleTransfer } from '../../models/style-transfer/index.js'
+import { createRng } from '../../models/style-transfer/rng.js'
+import type { RgbaImage } from '../../models/style-transfer/types.js'
 import { draw, gradient, realWeights, tf, useWasm } from '../support/tf.js'
 
 let engine: StyleTransfer

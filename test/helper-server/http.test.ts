@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { VGG19_MANIFEST } from '../../models/manifest.js'
+import { VGG19_MANIFEST } from '../../models/vgg19/manifest.js'
 import type { HelperServer } from '../../helper/server/create-helper-server.js'
 import { fakeEngine, startServer } from './support.js'
 

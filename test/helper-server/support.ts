@@ -4,7 +4,7 @@ import { createHelperServer, type HelperServer, type HelperServerOptions } from 
 import { decodeFrame, encodeFrame, parseServerMessage, PROTOCOL_VERSION, SUBPROTOCOL, type ServerMessage } from '../../helper/protocol.js'
 import { encodePng } from '../../helper/image-io.js'
 import { chooseNodeBackend } from '../../helper/backend.js'
-import type { RgbaImage } from '../../ui/engine/types.js'
+import type { RgbaImage } from '../../models/style-transfer/types.js'
 import { realWeights, WEIGHTS_DIR } from '../support/tf.js'
 
 export const TOKEN = 'test-token-0123456789abcdefghijklmnop'

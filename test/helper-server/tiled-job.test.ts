@@ -4,7 +4,7 @@ import { chooseNodeBackend, createNodeEngine, type NodeEngine } from '../../help
 import type { HelperServer } from '../../helper/server/create-helper-server.js'
 import { estimateJobMemory, tileConfigFor, TILE_MARGIN } from '../../helper/server/memory-estimate.js'
 import { decodeImage } from '../../helper/image-io.js'
-import { resolveOptions } from '../../ui/engine/resolve-options.js'
+import { resolveOptions } from '../../models/style-transfer/resolve-options.js'
 import { startServer, TestClient } from './support.js'
 import { checker, gradient, realWeights, tf } from '../support/tf.js'
 

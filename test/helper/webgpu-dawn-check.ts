@@ -1,10 +1,10 @@
 // Run by webgpu-dawn.test.ts in a child process with VK_ICD_FILENAMES set.
 import * as tf from '@tensorflow/tfjs-core'
 import { chooseNodeBackend } from '../../helper/backend.js'
-import { createTfjsObjective } from '../../ui/engine/objective.js'
-import { rgbTensor } from '../../ui/engine/image-tensor.js'
-import { resolveOptions } from '../../ui/engine/resolve-options.js'
-import { createVgg19Features } from '../../ui/engine/vgg19.js'
+import { createTfjsObjective } from '../../models/style-transfer/objective.js'
+import { rgbTensor } from '../../models/style-transfer/image-tensor.js'
+import { resolveOptions } from '../../models/style-transfer/resolve-options.js'
+import { createVgg19Features } from '../../models/vgg19/features.js'
 import { checker, gradient, realWeights } from '../support/tf.js'
 
 async function lossAndGrad(convGrad: 'native' | 'rewrite'): Promise<{ loss: number; grad: Float32Array }> {

@@ -7,7 +7,7 @@ import h5wasm from 'h5wasm/node'
 import * as tf from '@tensorflow/tfjs-core'
 import { convertKerasH5 } from '../../helper/convert-keras-h5.js'
 import { toFloat16Bits } from '../../helper/float16.js'
-import type { ModelManifest } from '../../models/manifest.js'
+import type { ModelManifest } from '../../models/vgg19/manifest.js'
 import { useWasm } from '../support/tf.js'
 
 before(useWasm)

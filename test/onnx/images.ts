@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
 import * as tf from '@tensorflow/tfjs-core'
 import { decodeImage } from '../../helper/image-io.js'
-import { resize, rgbTensor } from '../../ui/engine/image-tensor.js'
-import type { RgbaImage } from '../../ui/engine/types.js'
+import { resize, rgbTensor } from '../../models/style-transfer/image-tensor.js'
+import type { RgbaImage } from '../../models/style-transfer/types.js'
 import { SHARED_IMAGES } from '../support/tf.js'
 
 /** Decodes a PNG or JPEG from the shared images (never copied into the project) into RGBA. */

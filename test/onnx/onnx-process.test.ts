@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import * as tf from '@tensorflow/tfjs-core'
 import { createOnnxObjective, probeOnnxRuntime, type OnnxObjectiveFactory } from '../../helper/onnx/index.js'
-import { resolveOptions } from '../../ui/engine/resolve-options.js'
+import { resolveOptions } from '../../models/style-transfer/resolve-options.js'
 import { imageTensor } from './images.js'
 import { realWeights, useWasm } from '../support/tf.js'
 

@@ -1,6 +1,6 @@
-import { areaResize, viewSize } from '../../ui/engine/area-resize.js'
-import { rgbTensor, toRgbaImage } from '../../ui/engine/image-tensor.js'
-import type { RgbaImage } from '../../ui/engine/types.js'
+import { areaResize, viewSize } from '../../models/style-transfer/area-resize.js'
+import { rgbTensor, toRgbaImage } from '../../models/style-transfer/image-tensor.js'
+import type { RgbaImage } from '../../models/style-transfer/types.js'
 import { tf } from './tf.js'
 
 /**

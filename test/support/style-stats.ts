@@ -1,8 +1,8 @@
-import { resolveOptions } from '../../ui/engine/resolve-options.js'
-import { gram } from '../../ui/engine/losses.js'
-import { resize, rgbTensor } from '../../ui/engine/image-tensor.js'
-import { createVgg19Features } from '../../ui/engine/vgg19.js'
-import type { RgbaImage } from '../../ui/engine/types.js'
+import { resolveOptions } from '../../models/style-transfer/resolve-options.js'
+import { gram } from '../../models/style-transfer/losses.js'
+import { resize, rgbTensor } from '../../models/style-transfer/image-tensor.js'
+import { createVgg19Features } from '../../models/vgg19/features.js'
+import type { RgbaImage } from '../../models/style-transfer/types.js'
 import { realWeights, tf } from './tf.js'
 
 /**

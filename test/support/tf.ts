@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { chooseNodeBackend } from '../../helper/backend.js'
 import { loadWeightsFromDir } from '../../helper/weights-dir.js'
 import { readImageFile } from '../../helper/image-io.js'
-import type { RgbaImage, VggWeights } from '../../ui/engine/types.js'
+import type { RgbaImage, VggWeights } from '../../models/style-transfer/types.js'
 
 export { tf }
 
@@ -12,7 +12,7 @@ export { tf }
 export const WEIGHTS_DIR = [
   process.env.VGG19_DIR,
   fileURLToPath(new URL('../../../shared/models/vgg19/', import.meta.url)),
-  fileURLToPath(new URL('../../models/vgg19/', import.meta.url))
+  fileURLToPath(new URL('../../models/vgg19/weights/', import.meta.url))
 ].find((d): d is string => d !== undefined && existsSync(`${d}/group1-shard1of11.bin`)) ?? 'missing-weights-dir'
 
 export const SHARED_IMAGES = fileURLToPath(new URL('../../../shared/images/', import.meta.url))

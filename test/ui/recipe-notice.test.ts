@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { ENGINE_VERSION } from '../../ui/engine/index.js'
+import { ENGINE_VERSION } from '../../models/style-transfer/index.js'
 import { recipeNotice } from '../../ui/run/recipe-notice.js'
 
 test('the restore banner says when a result was made by another engine version', () => {

@@ -1,6 +1,6 @@
 // Draws an RgbaImage into a canvas (thumbnails and the live preview).
 import { useEffect, useRef } from 'preact/hooks'
-import type { RgbaImage } from '../engine/index.js'
+import type { RgbaImage } from '../../models/style-transfer/index.js'
 
 export interface ImageCanvasProps {
   image: RgbaImage

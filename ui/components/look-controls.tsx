@@ -1,7 +1,7 @@
 // Colour, texture scale and smoothness: controls that mean the same at every output size (the
 // engine scales the style with each scale, and the smoothing weight is per pixel).
 import type { ColorMode, Settings } from '../../plugin/messages.js'
-import { DEFAULT_OPTIONS } from '../engine/index.js'
+import { DEFAULT_OPTIONS } from '../../models/style-transfer/index.js'
 import { tvWeightOf } from '../run/settings-to-options.js'
 
 const COLOR_LABEL: Record<ColorMode, string> = { off: 'Off', preserve: 'Keep content colours', match: 'Match palette' }

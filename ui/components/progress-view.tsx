@@ -2,7 +2,7 @@
 // "Stop and place" and "Cancel".
 import { useRef } from 'preact/hooks'
 import { type RunChoice, runLabelOf } from '../backend.js'
-import type { RgbaImage } from '../engine/index.js'
+import type { RgbaImage } from '../../models/style-transfer/index.js'
 import type { Phase } from '../hooks/use-job.js'
 import { useKeepFocus } from '../hooks/use-keep-focus.js'
 import { ImageCanvas } from './image-canvas.js'

@@ -1,7 +1,7 @@
 // Output size (presets + exact pixels), style strength, quality or steps, seed. Each change is sent
 // to the sandbox (save-settings) so it persists in clientStorage.
 import { type Settings, type Quality } from '../../plugin/messages.js'
-import { MAX_SIDE, MIN_SIDE } from '../engine/index.js'
+import { MAX_SIDE, MIN_SIDE } from '../../models/style-transfer/index.js'
 import { QUALITY_STEPS } from '../run/settings-to-options.js'
 
 const SIZE_PRESETS = [256, 512, 1024, 2048]

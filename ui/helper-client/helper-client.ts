@@ -1,4 +1,4 @@
-import type { RgbaImage } from '../engine/types.js'
+import type { RgbaImage } from '../../models/style-transfer/types.js'
 import {
   decodeFrame, encodeFrame, parseServerMessage, PROTOCOL_VERSION, SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX,
   type CapabilitiesMessage, type ErrorCode, type JobOptions, type PixelFormat, type ProgressMessage, type ServerMessage

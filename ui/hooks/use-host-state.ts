@@ -1,7 +1,7 @@
 // What the sandbox tells the panel: settings, selection (with thumbnails), a rerun recipe, errors.
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { type LayerInfo, type PluginMessage, type Recipe, type Settings, DEFAULT_SETTINGS } from '../../plugin/messages.js'
-import type { RgbaImage } from '../engine/index.js'
+import type { RgbaImage } from '../../models/style-transfer/index.js'
 import type { Host } from '../hosts/host.js'
 import { describeError } from '../run/describe-error.js'
 import { weightsUrlOf } from '../weights.js'

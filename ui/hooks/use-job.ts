@@ -2,7 +2,7 @@
 import { useRef, useState } from 'preact/hooks'
 import type { Speed } from '../../plugin/messages.js'
 import type { RunChoice } from '../backend.js'
-import type { Progress, RgbaImage } from '../engine/index.js'
+import type { Progress, RgbaImage } from '../../models/style-transfer/index.js'
 import type { Stage } from '../run/describe-error.js'
 import { type JobInput, runJobAsync } from '../run/run-job-async.js'
 

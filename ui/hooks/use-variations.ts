@@ -2,7 +2,7 @@
 // App's job (it starts the full-size run with pickedSettings).
 import { useRef, useState } from 'preact/hooks'
 import type { RunChoice } from '../backend.js'
-import type { Progress, RgbaImage } from '../engine/index.js'
+import type { Progress, RgbaImage } from '../../models/style-transfer/index.js'
 import type { Stage } from '../run/describe-error.js'
 import type { JobInput } from '../run/run-job-async.js'
 import { runVariationsAsync, variationSeeds } from '../run/run-variations-async.js'

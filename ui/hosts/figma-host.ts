@@ -4,7 +4,7 @@
 import {
   type PluginToUi, type Recipe, type Settings, type Tile, type UiToPlugin, MAX_IMAGE_SIDE, parsePluginToUi, planTiles
 } from '../../plugin/messages.js'
-import type { RgbaImage } from '../engine/index.js'
+import type { RgbaImage } from '../../models/style-transfer/index.js'
 import { cropImage } from '../image/crop-image.js'
 import { decodePngAsync } from '../image/decode-png-async.js'
 import { encodePngAsync } from '../image/encode-png-async.js'

@@ -1,7 +1,7 @@
 // What the UI needs from the editor it runs in. Figma is the only host today; the playground plays
 // Figma's sandbox side, so it needs no host of its own.
 import type { PluginMessage, Recipe, Settings } from '../../plugin/messages.js'
-import type { RgbaImage } from '../engine/index.js'
+import type { RgbaImage } from '../../models/style-transfer/index.js'
 
 /** Messages the sandbox sends on its own (not as a reply to a request). */
 export type HostEvent = PluginMessage<'selection'> | PluginMessage<'settings'> | PluginMessage<'recipe'> | PluginMessage<'error'>

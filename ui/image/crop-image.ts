@@ -1,4 +1,4 @@
-import type { RgbaImage } from '../engine/index.js'
+import type { RgbaImage } from '../../models/style-transfer/index.js'
 import type { TileRect } from '../../plugin/messages.js'
 
 /** Copies one rectangle out of an RGBA image (pure; used to cut results into tiles). */

@@ -1,5 +1,5 @@
 // This function uses the DOM and must be called from the UI context (the sandbox cannot decode).
-import type { RgbaImage } from '../engine/index.js'
+import type { RgbaImage } from '../../models/style-transfer/index.js'
 
 /** The bytes are not an image the browser can read (damaged file, unsupported format). */
 export class ImageDecodeError extends Error {

@@ -1,5 +1,5 @@
 // This function uses the DOM and must be called from the UI context.
-import type { RgbaImage } from '../engine/index.js'
+import type { RgbaImage } from '../../models/style-transfer/index.js'
 
 /** Straight 8-bit RGBA -> PNG bytes, via an OffscreenCanvas. */
 export async function encodePngAsync(image: RgbaImage): Promise<Uint8Array> {

@@ -16,7 +16,7 @@ export interface ServeOptions { port: number; playgroundDir?: string; weightsDir
 
 export function startPlaygroundServer(o: ServeOptions): Promise<Server> {
   const mounts: [string, string][] = [
-    ['/weights/', o.weightsDir ?? resolve(ROOT, 'models/vgg19')],
+    ['/weights/', o.weightsDir ?? resolve(ROOT, 'models/vgg19/weights')],
     ['/', o.playgroundDir ?? resolve(ROOT, 'build/playground')]
   ]
   const server = createServer((req, res) => {

@@ -1,5 +1,5 @@
 // Turns any error of a run into a sentence a designer understands, with what to do next.
-import { ImageError, OptionsError } from '../engine/index.js'
+import { ImageError, OptionsError } from '../../models/style-transfer/index.js'
 import { HostError } from '../hosts/host.js'
 import { ImageDecodeError } from '../image/decode-png-async.js'
 import { WeightsError } from '../weights.js'

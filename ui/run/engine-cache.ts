@@ -1,8 +1,8 @@
 // One engine per open panel, on the current backend. Built from the verified weight bytes; rebuilt
 // only when the backend changes (tensors belong to the backend that made them).
-import { disposeWeights } from '../../models/load-vgg19.js'
+import { disposeWeights } from '../../models/vgg19/load-vgg19.js'
 import type { LocalBackend } from '../backend.js'
-import { type StyleTransfer, createStyleTransfer } from '../engine/index.js'
+import { type StyleTransfer, createStyleTransfer } from '../../models/style-transfer/index.js'
 import { loadWeightsAsync } from '../weights.js'
 
 let current: { backend: LocalBackend; url: string; engine: StyleTransfer } | null = null

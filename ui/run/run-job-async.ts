@@ -5,7 +5,7 @@
 import type { LayerInfo, Recipe, Settings, Speed } from '../../plugin/messages.js'
 import { recipeSettingsOf } from '../../plugin/messages.js'
 import { type BackendChoice, BACKEND_LABEL, type RunChoice, chooseBackendAsync, forgetBackend, isBackendFailure, watchBackendLoss } from '../backend.js'
-import { ENGINE_VERSION, type Progress, type RgbaImage, type RunResult } from '../engine/index.js'
+import { ENGINE_VERSION, type Progress, type RgbaImage, type RunResult } from '../../models/style-transfer/index.js'
 import type { HelperClient } from '../helper-client/helper-client.js'
 import type { Host, Placed } from '../hosts/host.js'
 import { weightsUrlOf } from '../weights.js'

@@ -3,7 +3,7 @@
 import type { JobOptions } from '../../helper/protocol.js'
 import type { Settings } from '../../plugin/messages.js'
 import type { HelperChoice } from '../backend.js'
-import type { Progress, RgbaImage, RunResult, StyleTransferOptions } from '../engine/index.js'
+import type { Progress, RgbaImage, RunResult, StyleTransferOptions } from '../../models/style-transfer/index.js'
 import { type HelperClient, type HelperFrame, HelperJobError } from '../helper-client/helper-client.js'
 import { decodePngAsync } from '../image/decode-png-async.js'
 

@@ -4,7 +4,7 @@
 // and the pick carries both the seed and the noise into the full run and its recipe.
 import type { Settings } from '../../plugin/messages.js'
 import { chooseBackendAsync, forgetBackend, watchBackendLoss } from '../backend.js'
-import type { Progress, RgbaImage } from '../engine/index.js'
+import type { Progress, RgbaImage } from '../../models/style-transfer/index.js'
 import { weightsUrlOf } from '../weights.js'
 import { type Stage, describeError } from './describe-error.js'
 import { dropEngine, getEngineAsync } from './engine-cache.js'

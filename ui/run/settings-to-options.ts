@@ -1,6 +1,6 @@
 // Maps the designer's settings to engine options. Defaults come from ui/engine/defaults.ts; only
 // what the panel controls is set here.
-import { DEFAULT_OPTIONS, type StyleTransferOptions } from '../engine/index.js'
+import { DEFAULT_OPTIONS, type StyleTransferOptions } from '../../models/style-transfer/index.js'
 import type { Quality, Settings } from '../../plugin/messages.js'
 
 /** Iterations at the first scale and at each later scale, per quality preset. */

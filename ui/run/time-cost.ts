@@ -2,7 +2,7 @@
 // so that it has no DOM or backend imports and Node tests can check it against real runs. The cost
 // of a run is counted in pixel-iterations (pixels of a scale x its iterations, summed over the
 // engine's own plan), and the speed in ms per pixel-iteration is measured by the runs before.
-import { planRun, resolveOptions } from '../engine/index.js'
+import { planRun, resolveOptions } from '../../models/style-transfer/index.js'
 import type { RunBackend, Settings, Speed } from '../../plugin/messages.js'
 import { settingsToOptions } from './settings-to-options.js'
 

@@ -3,7 +3,7 @@ export type { Plan, StyleTransfer, StyleTransferInit } from './style-transfer.js
 export { resolveOptions, OptionsError } from './resolve-options.js'
 export { DEFAULT_OPTIONS, ENGINE_VERSION, MAX_SIDE, MIN_SIDE } from './defaults.js'
 export { ImageError } from './image-tensor.js'
-export { CONV_LAYERS, BGR_MEAN } from './vgg19-layers.js'
+export { CONV_LAYERS, BGR_MEAN } from '../vgg19/layers.js'
 export { createTfjsObjective } from './objective.js'
 export type { Objective, ObjectiveFactory, ObjectiveInputs } from './objective.js'
 export type * from './types.js'

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { ConvLayerName, Pooling, VggWeights } from './types.js'
-import { BGR_MEAN, POOL_AFTER, layersUpTo } from './vgg19-layers.js'
+import { BGR_MEAN, POOL_AFTER, layersUpTo } from './layers.js'
 
 /**
  * How the gradient of a conv layer with respect to its input is computed.

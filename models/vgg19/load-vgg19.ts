@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
-import type { VggWeights } from '../ui/engine/types.js'
+import type { VggWeights } from './types.js'
 import { VGG19_MANIFEST, type ModelManifest } from './manifest.js'
 import { sha256Hex } from './sha256.js'
 

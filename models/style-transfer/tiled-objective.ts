@@ -6,7 +6,7 @@ import { fitsOnePass, tileGrid, type Tile, type TileConfig } from './tiles.js'
 /** How an image of a given size is cut into tiles. */
 export type Tiling = (width: number, height: number) => Tile[]
 import type { AbortSignalLike, ConvLayerName, Pooling, StyleTransferOptions } from './types.js'
-import { maskPyramid, type Vgg19Features } from './vgg19.js'
+import { maskPyramid, type Vgg19Features } from '../vgg19/features.js'
 
 /**
  * The Gatys objective of a whole image evaluated tile by tile, with GLOBAL statistics.

@@ -1,4 +1,4 @@
-import { CHANNELS, POOL_AFTER, layersUpTo } from './vgg19-layers.js'
+import { CHANNELS, POOL_AFTER, layersUpTo } from '../vgg19/layers.js'
 import type { ConvLayerName } from './types.js'
 
 /**

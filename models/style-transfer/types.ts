@@ -1,3 +1,6 @@
+import type { ConvLayerName, Pooling } from '../vgg19/types.js'
+export type { ConvLayerName, Pooling, VggWeights } from '../vgg19/types.js'
+
 /** An image as it crosses every boundary: 8-bit RGBA, row-major, no padding. */
 export interface RgbaImage {
   readonly data: Uint8Array | Uint8ClampedArray
@@ -5,20 +8,12 @@ export interface RgbaImage {
   readonly height: number
 }
 
-export type Pooling = 'max' | 'average'
 /**
  * 'off': colours come from the style; 'preserve': luminance-only transfer, the content keeps its
  * colours; 'match': the style's colours are matched to the content's before transfer.
  */
 export type ColorMode = 'off' | 'preserve' | 'match'
 export type Optimizer = 'adam' | 'lbfgs'
-
-export type ConvLayerName =
-  | 'conv1_1' | 'conv1_2'
-  | 'conv2_1' | 'conv2_2'
-  | 'conv3_1' | 'conv3_2' | 'conv3_3' | 'conv3_4'
-  | 'conv4_1' | 'conv4_2' | 'conv4_3' | 'conv4_4'
-  | 'conv5_1' | 'conv5_2' | 'conv5_3' | 'conv5_4'
 
 /** Every knob of a run. All fields are optional on input; `resolveOptions` fills and checks them. */
 export interface StyleTransferOptions {
@@ -101,5 +96,3 @@ export interface RunResult {
   elapsedMs: number
 }
 
-/** Weights of the 16 VGG-19 conv layers as float32 tensors, HWIO kernels. */
-export type VggWeights = Record<string, import('@tensorflow/tfjs-core').Tensor>

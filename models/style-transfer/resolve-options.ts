@@ -1,5 +1,5 @@
 import { DEFAULT_OPTIONS, MAX_SIDE, MIN_SIDE } from './defaults.js'
-import { CONV_LAYERS } from './vgg19-layers.js'
+import { CONV_LAYERS } from '../vgg19/layers.js'
 import type { ConvLayerName, StyleTransferOptions } from './types.js'
 
 export class OptionsError extends RangeError {

@@ -10,7 +10,7 @@ import { createTiledTfjsObjective } from './tiled-objective.js'
 import type { TileConfig } from './tiles.js'
 import { generateScales, sizeToFit } from './schedule.js'
 import type { ConvLayerName, Progress, RgbaImage, RunCallbacks, RunResult, StyleTransferOptions, VggWeights } from './types.js'
-import { createVgg19Features, type ConvGradMode } from './vgg19.js'
+import { createVgg19Features, type ConvGradMode } from '../vgg19/features.js'
 
 export interface StyleTransfer {
   /**

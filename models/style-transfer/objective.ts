@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { contentLoss, gram, maskedMeanSquare, meanSquare, styleLoss, tvLoss } from './losses.js'
 import type { Evaluation } from './optimizers.js'
 import type { AbortSignalLike, ConvLayerName, StyleTransferOptions } from './types.js'
-import { maskPyramid, type Vgg19Features } from './vgg19.js'
+import { maskPyramid, type Vgg19Features } from '../vgg19/features.js'
 
 /**
  * The Gatys objective at one scale: targets computed once, then loss and image gradient on
