@@ -13,6 +13,7 @@ import { chooseOnnxObjective } from '../onnx/index.js'
 import { drawSampleContent, drawSampleStyle } from '../sample-images.js'
 import { DEFAULT_WEIGHTS_DIR, loadWeightsFromDir } from '../weights-dir.js'
 import { formatDuration } from './progress-bar.js'
+import { findTorchPython } from '../bench/torch-python.js'
 
 /**
  * `npm run bench`: ms per iteration (loss + image gradient, VGG-19 to conv5_1) per backend and
@@ -99,9 +100,8 @@ async function main(): Promise<void> {
 function runTorchReference(weightsDir: string, sizes: number[], iters: number): Record<string, number> | null {
   const script = fileURLToPath(new URL('../bench/torch-reference.py', import.meta.url))
   const manifest = fileURLToPath(new URL('../../models/vgg19/vgg19.manifest.json', import.meta.url))
-  for (const python of ['python3', '/usr/bin/python3']) {
-    const probe = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' })
-    if (probe.status !== 0) continue
+  const python = findTorchPython()
+  if (python !== null) {
     const r = spawnSync(python, [script, weightsDir, manifest, sizes.join(','), String(iters)], { encoding: 'utf8', maxBuffer: 1 << 20 })
     if (r.status !== 0) throw new Error(`PyTorch reference failed: ${r.stderr.split('\n').slice(-3).join(' ')}`)
     return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Record<string, number>

@@ -15,6 +15,10 @@ import { readImageFile, writePngFile } from '../image-io.js'
 import { createJudge, type Verdict } from '../judge/judge.js'
 import { PRESETS, type PresetName } from '../presets.js'
 import { DEFAULT_WEIGHTS_DIR, loadWeightsFromDir } from '../weights-dir.js'
+import { findTorchPython } from '../bench/torch-python.js'
+import { runReferenceGatys } from '../judge/reference-run.js'
+import { resize, rgbTensor, toRgbaImage } from '../../models/style-transfer/image-tensor.js'
+import * as tf from '@tensorflow/tfjs-core'
 import { formatDuration } from './progress-bar.js'
 
 const IMAGES = fileURLToPath(new URL('../../../shared/images/', import.meta.url))
@@ -24,8 +28,11 @@ const STYLES = ['starry_night.jpg', 'shipwreck.jpg', 'gravel.png']
 const USAGE = `usage: npm run judge -- --content C --style S --result R
        npm run judge -- --bench [--size 256] [--preset balanced] [--pairs diagonal|all]
                         [--set option=value ...] [--backend NAME] [--out-dir DIR] [--weights DIR]
+                        [--reference [--reference-steps 200]]
 --bench stylises the public pairs (../shared/images; diagonal: astronaut x starry_night,
-chelsea x shipwreck, coffee x gravel; all: every content with every style) and judges each.`
+chelsea x shipwreck, coffee x gravel; all: every content with every style) and judges each.
+--reference adds a reference Gatys run per pair where a python3 with torch exists
+(helper/bench/gatys-reference.py: jcjohnson's objective, L-BFGS from the content).`
 
 const header = '| pair | style drop | style dist. | content dist. | SSIM | edge corr. |'
 const rule = '| --- | --- | --- | --- | --- | --- |'
@@ -55,7 +62,7 @@ async function main(): Promise<number> {
       content: { type: 'string' }, style: { type: 'string' }, result: { type: 'string' },
       bench: { type: 'boolean' }, size: { type: 'string' }, preset: { type: 'string' }, pairs: { type: 'string' },
       set: { type: 'string', multiple: true }, backend: { type: 'string' }, 'out-dir': { type: 'string' },
-      weights: { type: 'string' }, help: { type: 'boolean' }
+      weights: { type: 'string' }, reference: { type: 'boolean' }, 'reference-steps': { type: 'string' }, help: { type: 'boolean' }
     }
   })
   if (values.help === true) { console.log(USAGE); return 0 }
@@ -80,7 +87,12 @@ async function main(): Promise<number> {
     console.error(`engine: ${description}; ${resolved.size} px, preset ${preset}${values.set === undefined ? '' : `, ${values.set.join(' ')}`}`)
     const outDir = values['out-dir'] === undefined ? null : resolve(values['out-dir'])
     if (outDir !== null) mkdirSync(outDir, { recursive: true })
+    const python = values.reference === true ? findTorchPython() : null
+    if (values.reference === true && python === null) console.error('reference run skipped: no python3 with torch (Debian: apt-get install python3-torch libopenblas0-pthread)')
+    const referenceSteps = Number(values['reference-steps'] ?? 200)
+    const weightsDir = values.weights === undefined ? DEFAULT_WEIGHTS_DIR : resolve(values.weights)
     const verdicts: Verdict[] = []
+    const references: Verdict[] = []
     const lines = [header, rule]
     try {
       for (const [c, s] of pairs) {
@@ -94,16 +106,39 @@ async function main(): Promise<number> {
         lines.push(row(name, v))
         console.error(`${row(name, v)} ${formatDuration(performance.now() - t0)}, ${result.iterations} iterations`)
         if (outDir !== null) await writePngFile(join(outDir, `${name.replace(/ x /, '_x_')}.png`), result.image)
+        if (python !== null) {
+          const t1 = performance.now()
+          const { width, height } = result.image
+          const k = Math.max(width, height) / Math.max(style.width, style.height)
+          const [c0, s0] = await Promise.all([atSize(content, width, height), atSize(style, Math.max(1, Math.round(style.width * k)), Math.max(1, Math.round(style.height * k)))])
+          const ref = await runReferenceGatys(python, weightsDir, c0, s0, referenceSteps)
+          const rv = await judge.judge(content, style, ref)
+          references.push(rv)
+          lines.push(row(`${name} (reference)`, rv))
+          console.error(`${row(`${name} (reference)`, rv)} ${formatDuration(performance.now() - t1)}, L-BFGS ${referenceSteps}`)
+          if (outDir !== null) await writePngFile(join(outDir, `${name.replace(/ x /, '_x_')}_reference.png`), ref)
+        }
       }
     } finally {
       await dispose()
     }
     lines.push(row('**mean**', mean(verdicts)))
+    if (references.length > 0) lines.push(row('**mean, reference**', mean(references)))
     console.log(lines.join('\n'))
     return 0
   } finally {
     judge.dispose()
     for (const t of Object.values(weights)) t.dispose()
+  }
+}
+
+/** The image resized to exactly width x height (bilinear), as the engine resizes its inputs. */
+async function atSize(image: RgbaImage, width: number, height: number): Promise<RgbaImage> {
+  const t = tf.tidy(() => resize(rgbTensor(image), height, width))
+  try {
+    return await toRgbaImage(t, null)
+  } finally {
+    t.dispose()
   }
 }
 
