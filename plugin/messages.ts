@@ -9,7 +9,7 @@ import {
   type Schema, ValidationError, above, arrayOf, bytes, describe, integer, isRecord, literal, nonEmptyString, nullable, object, parse, string
 } from './schema.js'
 
-export type { Settings, Backend, ColorMode, Quality, RecipeSettings, RunBackend, Speed } from './settings.js'
+export type { Settings, Backend, ColorMode, Optimizer, Quality, RecipeSettings, RunBackend, Speed } from './settings.js'
 export { DEFAULT_SETTINGS, mergeSettings, parseSettings, parseStoredSettings, recipeSettingsOf } from './settings.js'
 export { MAX_IMAGE_SIDE, planTiles, type TileRect } from './tiles.js'
 export { ValidationError } from './schema.js'

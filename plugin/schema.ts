@@ -4,9 +4,9 @@
 // a tolerant reader instead (`readFields`). Errors name the failing path, Playwright-style:
 // `place.png: expected Uint8Array, got string "AAAA"`.
 //
-// The engine (models/style-transfer/schema.ts) words its errors with the same formatter; plugin/
-// may import no other folder, so the 40 lines live in both (test/plugin/messages.test.ts runs both
-// over the same bad values).
+// The engine and the helper's protocol (models/style-transfer/schema.ts) word their errors with the
+// same formatter; plugin/ may import no other folder, so those lines live in both
+// (test/plugin/messages.test.ts runs both over the same bad values).
 import * as v from 'valibot'
 
 export class ValidationError extends Error {
@@ -83,12 +83,12 @@ export function arrayOf<T>(item: Schema<T>, minLength = 0): Schema<T[]> {
  */
 export function object<T>(shape: { [K in keyof T]-?: Schema<T[K]> }): Schema<T> {
   const entries = shape as unknown as v.ObjectEntries
-  return named('object', v.strictObject(entries, (issue) => {
+  // valibot's object takes arrays too; the record check first keeps `expected object, got array`.
+  return named('object', v.pipe(v.custom(isRecord, 'object'), v.strictObject(entries, (issue) => {
     const key = issue.path?.[0]?.key
-    if (key === undefined) return 'object'
     if (issue.expected === 'never') return 'no such field'
     return EXPECTED.get(entries[String(key)] as object) ?? 'a value'
-  })) as unknown as Schema<T>
+  }))) as unknown as Schema<T>
 }
 
 /** The first issue as one sentence: `root.a[2].b: expected X, got Y`. */

@@ -8,6 +8,8 @@ export type Backend = 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'helper'
 export type Quality = 'draft' | 'standard' | 'high' | 'custom'
 /** Mirrors the engine's ColorMode: 'preserve' keeps the content's colours, 'match' the style's palette matched to them. */
 export type ColorMode = 'off' | 'preserve' | 'match'
+/** Mirrors the engine's Optimizer. */
+export type Optimizer = 'adam' | 'lbfgs'
 /** A backend that really runs (never 'auto'); speed is measured per backend. */
 export type RunBackend = 'webgpu' | 'webgl' | 'wasm'
 
@@ -43,6 +45,8 @@ export interface Settings {
   smoothness: number
   /** One weight (0..1) per selected style layer, in selection order; missing entries count as 1. */
   styleWeights: number[]
+  /** The engine's optimiser: Adam with iterate averaging (default) or L-BFGS (the paper's). */
+  optimizer: Optimizer
   /** Amplitude of the seeded start noise (0: the seed changes nothing); Variations use > 0. */
   initNoise: number
   /** Last measured speed, or null before the first finished run. */
@@ -63,6 +67,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   styleScale: 1,
   smoothness: 0.5,
   styleWeights: [],
+  optimizer: 'adam',
   initNoise: 0,
   speed: null
 })
@@ -86,6 +91,7 @@ const settingsShape: { [K in keyof Settings]-?: Schema<Settings[K]> } = {
   styleScale: range(0.25, 2),
   smoothness: range(0, 1),
   styleWeights: arrayOf(range(0, 1)),
+  optimizer: literal('adam', 'lbfgs'),
   initNoise: range(0, 1),
   speed: nullable(object<Speed>({ backend: literal('webgpu', 'webgl', 'wasm'), msPerPixelIteration: above(0) }))
 }
