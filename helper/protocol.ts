@@ -4,4 +4,4 @@
  */
 export * from './protocol/messages.js'
 export * from './protocol/frames.js'
-export { ValidationError } from './protocol/validate.js'
+

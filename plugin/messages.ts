@@ -1,17 +1,18 @@
 // THE plugin <-> UI message contract, one discriminated union per direction, with runtime parsers.
 // Pure (no figma, no DOM): the UI imports this file too. Every message from the other side goes
 // through a parser before use; a ValidationError names the bad field (`place.png: expected
-// Uint8Array, got string`).
-import { type RecipeSettings, type Settings, MAX_OUTPUT_SIDE, MAX_SEED, parseRecipeSettings, parseSettings } from './settings.js'
+// Uint8Array, got string "AAAA"`). Messages refuse unknown fields; a recipe read back from a layer
+// goes through the tolerant parseRecipe instead.
+import { type RecipeSettings, type Settings, MAX_OUTPUT_SIDE, MAX_SEED, parseRecipeSettings, recipeSettingsSchema, settingsSchema } from './settings.js'
 import { type TileRect, MAX_IMAGE_SIDE } from './tiles.js'
 import {
-  type Check, ValidationError, arrayOf, bytes, describe, integer, isRecord, literal, nonEmptyString, nullable, object, string
-} from './validate.js'
+  type Schema, ValidationError, above, arrayOf, bytes, describe, integer, isRecord, literal, nonEmptyString, nullable, object, parse, string
+} from './schema.js'
 
-export type { Settings, Backend, ColorMode, Quality, RecipeSettings, RunBackend, Speed } from './settings.js'
+export type { Settings, Backend, ColorMode, Optimizer, Quality, RecipeSettings, RunBackend, Speed } from './settings.js'
 export { DEFAULT_SETTINGS, mergeSettings, parseSettings, parseStoredSettings, recipeSettingsOf } from './settings.js'
 export { MAX_IMAGE_SIDE, planTiles, type TileRect } from './tiles.js'
-export { ValidationError } from './validate.js'
+export { ValidationError } from './schema.js'
 
 /** A layer as the UI sees it; width/height in canvas units (what Figma shows in the inspector). */
 export interface LayerInfo {
@@ -79,16 +80,28 @@ export type PluginMessage<K extends PluginToUiType> = Extract<PluginToUi, { type
 
 const side = integer(1, MAX_OUTPUT_SIDE)
 
-const layerInfo = object<LayerInfo>({ id: string, name: string, width: finiteNonNegative(), height: finiteNonNegative() })
+const layerInfo = object<LayerInfo>({ id: string, name: string, width: above(0, true), height: above(0, true) })
 
-export const parseRecipe: Check<Recipe> = object<Recipe>({
+const recipeShape = {
   contentId: nonEmptyString,
   styleIds: arrayOf(nonEmptyString, 1),
-  // Recipes outlive versions: fields added since take their defaults, machine fields are dropped.
-  settings: parseRecipeSettings,
   seed: integer(0, MAX_SEED),
   engineVersion: string
-})
+}
+/** A recipe inside a message: exactly its fields, settings included (the panel builds it now). */
+const recipeSchema = object<Recipe>({ ...recipeShape, settings: recipeSettingsSchema })
+
+/**
+ * A recipe read back from a result layer. Recipes outlive versions: its own fields must be valid,
+ * unknown ones are dropped, and its settings go through the stored-settings reader (fields added
+ * since take their defaults, machine fields are dropped).
+ */
+export function parseRecipe(value: unknown, path: string): Recipe {
+  if (!isRecord(value)) return parse(recipeSchema, value, path)
+  const settings = parseRecipeSettings(value['settings'], `${path}.settings`)
+  const own = Object.fromEntries(Object.keys(recipeShape).filter((k) => k in value).map((k) => [k, value[k]]))
+  return parse(recipeSchema, { ...own, settings }, path)
+}
 
 const tile = object<Tile>({
   png: bytes,
@@ -98,7 +111,7 @@ const tile = object<Tile>({
   height: integer(1, MAX_IMAGE_SIDE)
 })
 
-const uiToPlugin: { [K in UiToPluginType]: Check<UiMessage<K>> } = {
+const uiToPlugin: { [K in UiToPluginType]: Schema<UiMessage<K>> } = {
   ready: object<UiMessage<'ready'>>({ type: literal('ready') }),
   'set-content': object<UiMessage<'set-content'>>({ type: literal('set-content'), nodeId: nonEmptyString }),
   export: object<UiMessage<'export'>>({
@@ -111,7 +124,7 @@ const uiToPlugin: { [K in UiToPluginType]: Check<UiMessage<K>> } = {
     // A single image must be one createImage call; larger results go as place-tiles.
     width: integer(1, MAX_IMAGE_SIDE),
     height: integer(1, MAX_IMAGE_SIDE),
-    recipe: parseRecipe
+    recipe: recipeSchema
   }),
   'place-tiles': object<UiMessage<'place-tiles'>>({
     type: literal('place-tiles'),
@@ -119,14 +132,14 @@ const uiToPlugin: { [K in UiToPluginType]: Check<UiMessage<K>> } = {
     width: side,
     height: side,
     tiles: arrayOf(tile, 1),
-    recipe: parseRecipe
+    recipe: recipeSchema
   }),
-  'save-settings': object<UiMessage<'save-settings'>>({ type: literal('save-settings'), settings: parseSettings }),
+  'save-settings': object<UiMessage<'save-settings'>>({ type: literal('save-settings'), settings: settingsSchema }),
   notify: object<UiMessage<'notify'>>({ type: literal('notify'), message: string }),
   close: object<UiMessage<'close'>>({ type: literal('close') })
 }
 
-const pluginToUi: { [K in PluginToUiType]: Check<PluginMessage<K>> } = {
+const pluginToUi: { [K in PluginToUiType]: Schema<PluginMessage<K>> } = {
   selection: object<PluginMessage<'selection'>>({
     type: literal('selection'), content: nullable(layerInfo), styles: arrayOf(layerInfo), problem: nullable(string)
   }),
@@ -136,17 +149,16 @@ const pluginToUi: { [K in PluginToUiType]: Check<PluginMessage<K>> } = {
   placed: object<PluginMessage<'placed'>>({
     type: literal('placed'), requestId: nonEmptyString, nodeId: nonEmptyString, notice: nullable(string)
   }),
-  settings: object<PluginMessage<'settings'>>({ type: literal('settings'), settings: parseSettings }),
-  recipe: object<PluginMessage<'recipe'>>({ type: literal('recipe'), recipe: parseRecipe }),
+  settings: object<PluginMessage<'settings'>>({ type: literal('settings'), settings: settingsSchema }),
+  recipe: object<PluginMessage<'recipe'>>({ type: literal('recipe'), recipe: recipeSchema }),
   error: object<PluginMessage<'error'>>({ type: literal('error'), requestId: nullable(string), message: string })
 }
 
-function parseUnion<M>(checks: Record<string, Check<unknown>>, value: unknown): M {
-  if (!isRecord(value)) {
-    throw new ValidationError(`message: expected object, got ${describe(value)}`)
-  }
-  const type = literal(...(Object.keys(checks) as [string, ...string[]]))(value['type'], 'message.type')
-  return checks[type]!(value, type) as M
+/** Picks the message's schema by its type, then checks it with the type as the path's root. */
+function parseUnion<M>(schemas: Record<string, Schema<unknown>>, value: unknown): M {
+  if (!isRecord(value)) throw new ValidationError(`message: expected object, got ${describe(value)}`)
+  const type = parse(literal(...(Object.keys(schemas) as [string, ...string[]])), value['type'], 'message.type')
+  return parse(schemas[type]!, value, type) as M
 }
 
 /** Used by the sandbox on every message from the UI. Throws ValidationError naming the bad field. */
@@ -162,11 +174,4 @@ export function parsePluginToUi(value: unknown): PluginToUi {
 /** The requestId of a message that failed to parse, so the error can still be matched to it. */
 export function requestIdOf(value: unknown): string | null {
   return isRecord(value) && typeof value['requestId'] === 'string' ? value['requestId'] : null
-}
-
-function finiteNonNegative(): Check<number> {
-  return (v, p) => {
-    if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v
-    throw new ValidationError(`${p}: expected number >= 0, got ${describe(v)}`)
-  }
 }

@@ -1,10 +1,15 @@
 // The user's settings: type, defaults and checks. Pure (no figma, no DOM) so the UI shares it.
-import { type Check, ValidationError, arrayOf, describe, integer, isRecord, literal, nullable, object, range, string } from './validate.js'
+// In a message (save-settings, settings) they are checked strictly; stored ones (clientStorage, a
+// recipe in the document) go through the tolerant readers below.
+import { type Schema, above, arrayOf, integer, isRecord, literal, nullable, object, parse, range, readFields, string } from './schema.js'
 
 export type Backend = 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'helper'
+/** The panel's presets (models/style-transfer/presets.ts, the one table) or 'custom' steps. */
 export type Quality = 'draft' | 'standard' | 'high' | 'custom'
 /** Mirrors the engine's ColorMode: 'preserve' keeps the content's colours, 'match' the style's palette matched to them. */
 export type ColorMode = 'off' | 'preserve' | 'match'
+/** Mirrors the engine's Optimizer. */
+export type Optimizer = 'adam' | 'lbfgs'
 /** A backend that really runs (never 'auto'); speed is measured per backend. */
 export type RunBackend = 'webgpu' | 'webgl' | 'wasm'
 
@@ -40,6 +45,8 @@ export interface Settings {
   smoothness: number
   /** One weight (0..1) per selected style layer, in selection order; missing entries count as 1. */
   styleWeights: number[]
+  /** The engine's optimiser: Adam with iterate averaging (default) or L-BFGS (the paper's). */
+  optimizer: Optimizer
   /** Amplitude of the seeded start noise (0: the seed changes nothing); Variations use > 0. */
   initNoise: number
   /** Last measured speed, or null before the first finished run. */
@@ -60,6 +67,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   styleScale: 1,
   smoothness: 0.5,
   styleWeights: [],
+  optimizer: 'adam',
   initNoise: 0,
   speed: null
 })
@@ -69,12 +77,7 @@ export const MIN_OUTPUT_SIDE = 16
 export const MAX_OUTPUT_SIDE = 16384
 export const MAX_SEED = 0xffffffff
 
-function positive(v: unknown, p: string): number {
-  if (typeof v === 'number' && Number.isFinite(v) && v > 0) return v
-  throw new ValidationError(`${p}: expected number > 0, got ${describe(v)}`)
-}
-
-const settingsChecks: { [K in keyof Settings]-?: Check<Settings[K]> } = {
+const settingsShape: { [K in keyof Settings]-?: Schema<Settings[K]> } = {
   size: integer(MIN_OUTPUT_SIDE, MAX_OUTPUT_SIDE),
   strength: range(0, 1),
   quality: literal('draft', 'standard', 'high', 'custom'),
@@ -88,9 +91,12 @@ const settingsChecks: { [K in keyof Settings]-?: Check<Settings[K]> } = {
   styleScale: range(0.25, 2),
   smoothness: range(0, 1),
   styleWeights: arrayOf(range(0, 1)),
+  optimizer: literal('adam', 'lbfgs'),
   initNoise: range(0, 1),
-  speed: nullable(object<Speed>({ backend: literal('webgpu', 'webgl', 'wasm'), msPerPixelIteration: positive }))
+  speed: nullable(object<Speed>({ backend: literal('webgpu', 'webgl', 'wasm'), msPerPixelIteration: above(0) }))
 }
+/** The settings inside a message: every field present and valid, no unknown field. */
+export const settingsSchema = object<Settings>(settingsShape)
 
 /**
  * The settings that change the picture, the only ones a recipe stores (it lives in the document's
@@ -102,45 +108,47 @@ const MACHINE_KEYS = ['backend', 'helperUrl', 'helperToken', 'weightsUrl', 'spee
 type MachineKey = (typeof MACHINE_KEYS)[number]
 
 export function recipeSettingsOf(settings: Settings): RecipeSettings {
-  const out: Record<string, unknown> = { ...settings }
-  for (const key of MACHINE_KEYS) delete out[key]
-  return out as RecipeSettings
+  return withoutMachineKeys(settings)
 }
 
-/** Strict: every field present and valid (used for messages). */
-export const parseSettings: Check<Settings> = object<Settings>(settingsChecks)
+function withoutMachineKeys<T extends Record<MachineKey, unknown>>(o: T): Omit<T, MachineKey> {
+  const out: Record<string, unknown> = { ...o }
+  for (const key of MACHINE_KEYS) delete out[key]
+  return out as Omit<T, MachineKey>
+}
+
+/** Strict: every field present and valid, no unknown field (used for messages). */
+export function parseSettings(value: unknown, path: string): Settings {
+  return parse(settingsSchema, value, path)
+}
 
 /**
- * Strict about every field present, but fields added after a recipe was stored (colour, texture
- * scale...) take their defaults, so results made by older versions can still be re-run.
+ * Strict about every known field present, but fields added after a recipe was stored (colour,
+ * texture scale...) take their defaults and fields since removed are dropped, so results made by
+ * older versions can still be re-run.
  */
-export const parseStoredSettings: Check<Settings> = (v, p) =>
-  parseSettings(isRecord(v) ? { ...DEFAULT_SETTINGS, ...v } : v, p)
+export function parseStoredSettings(value: unknown, path: string): Settings {
+  if (!isRecord(value)) return parseSettings(value, path)
+  const known: Record<string, unknown> = { ...DEFAULT_SETTINGS }
+  for (const key of Object.keys(settingsShape)) if (key in value) known[key] = value[key]
+  return parseSettings(known, path)
+}
 
 /**
  * A recipe's settings: the picture's fields only. Older recipes stored every field, the token
  * included; those extra fields are dropped here, so they never reach the panel again.
  */
-export const parseRecipeSettings: Check<RecipeSettings> = (v, p) => recipeSettingsOf(parseStoredSettings(v, p))
+export function parseRecipeSettings(value: unknown, path: string): RecipeSettings {
+  return recipeSettingsOf(parseStoredSettings(value, path))
+}
+
+/** A recipe's settings inside a message: exactly the picture's fields (see recipeSettingsOf). */
+export const recipeSettingsSchema: Schema<RecipeSettings> = object<RecipeSettings>(withoutMachineKeys(settingsShape))
 
 /**
  * Tolerant: defaults merged over whatever was stored. A field that is missing or no longer valid
  * (older schema, hand-edited storage) falls back to its default instead of losing every setting.
  */
 export function mergeSettings(stored: unknown): Settings {
-  const out: Settings = { ...DEFAULT_SETTINGS }
-  if (!isRecord(stored)) return out
-  for (const key of Object.keys(settingsChecks) as (keyof Settings)[]) {
-    if (!(key in stored)) continue
-    try {
-      assign(out, key, settingsChecks[key](stored[key], key))
-    } catch {
-      // Keep the default for this one field; the others still count.
-    }
-  }
-  return out
-}
-
-function assign<K extends keyof Settings>(target: Settings, key: K, value: Settings[K]): void {
-  target[key] = value
+  return readFields(settingsShape, DEFAULT_SETTINGS, stored)
 }

@@ -4,19 +4,18 @@ import { VGG19_MANIFEST } from '../../models/vgg19/manifest.js'
 import { ensureWeights } from '../fetch-weights.js'
 import { resolve } from 'node:path'
 import { totalmem } from 'node:os'
-import { resolveOptions, planRun, MAX_SIDE, tileGrid } from '../../models/style-transfer/index.js'
+import { resolveOptions, planRun, MAX_SIDE, PRESETS, PRESET_NAMES, presetNamed, tileGrid } from '../../models/style-transfer/index.js'
 import { estimateJobMemory, formatBytes, TILE_MARGIN, tileConfigFor } from '../server/memory-estimate.js'
 import type { RgbaImage, StyleTransferOptions } from '../../models/style-transfer/types.js'
 import { chooseNodeBackend, createNodeEngine, type NodeBackend } from '../backend.js'
 import { readImageFile, writePngFile } from '../image-io.js'
-import { PRESETS, type PresetName } from '../presets.js'
 import { drawSampleContent, drawSampleStyle } from '../sample-images.js'
 import { DEFAULT_WEIGHTS_DIR, loadWeightsFromDir } from '../weights-dir.js'
 import { describeError } from '../describe-error.js'
 import { bar, createLineWriter, formatDuration } from './progress-bar.js'
 
 const USAGE = `usage: npm run stylize -- [--content C] [--style S [--style S2 …]] [--out O.png]
-  [--size 512] [--preset quick|balanced|best] [--steps N] [--steps-first N] [--min-size 128]
+  [--size 512] [--preset draft|standard|high] [--steps N] [--steps-first N] [--min-size 128]
   [--style-weight 50] [--content-weight 1] [--tv-weight 1] [--style-scale 1] [--seed 0]
   [--color off|preserve|match] [--optimizer adam|lbfgs] [--pooling max|average]
   [--backend NAME] [--weights DIR] [--tile PX] [--memory-mb MB]
@@ -45,8 +44,9 @@ async function main(): Promise<number> {
     if (v.trim() === '' || !Number.isFinite(n)) throw new RangeError(`--${flag}: expected a number, got ${JSON.stringify(v)}`)
     return n
   }
-  const preset = values.preset ?? 'balanced'
-  if (!(preset in PRESETS)) throw new RangeError(`--preset: expected quick, balanced or best, got ${JSON.stringify(preset)}`)
+  // The panel's preset names; the former quick/balanced/best still work.
+  const preset = presetNamed(values.preset ?? 'standard')
+  if (preset === null) throw new RangeError(`--preset: expected ${PRESET_NAMES.join(', ')} (or quick, balanced, best), got ${JSON.stringify(values.preset)}`)
   const flags: Partial<StyleTransferOptions> = {
     size: numberOpt('size', values.size),
     steps: numberOpt('steps', values.steps),
@@ -63,7 +63,7 @@ async function main(): Promise<number> {
   }
   // Flags given override the preset; flags not given must not erase it.
   const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined))
-  const options: Partial<StyleTransferOptions> = { ...PRESETS[preset as PresetName], ...given }
+  const options: Partial<StyleTransferOptions> = { ...PRESETS[preset], ...given }
   const resolved = resolveOptions(options)
   const out = resolve(values.out ?? 'stylized.png')
 

@@ -1,4 +1,15 @@
-import { tArray, tBoolean, tEnum, tId, tInt, tLiteral, tNumber, tObject, tOptional, tString, ValidationError, type Validator } from './validate.js'
+import { JOB_OPTIONS_SCHEMA, type JobOptions } from '../../models/style-transfer/options.js'
+import { type Schema, arrayOf, boolean, describe, id, integer, isRecord, literal, object, optional, parse, range, string } from '../../models/style-transfer/schema.js'
+
+export type { JobOptions }
+
+/**
+ * A message that does not match the protocol; the message names the path (`submit.options.size:
+ * expected integer in 16..16384, got string "x"`). Unknown fields are refused everywhere.
+ */
+export class ValidationError extends TypeError {
+  override name = 'ValidationError'
+}
 
 /** Bumped on any incompatible change; the hello exchange refuses a mismatch. */
 export const PROTOCOL_VERSION = 1
@@ -8,33 +19,13 @@ export const TOKEN_SUBPROTOCOL_PREFIX = 'stylecraft.token.'
 /** Where the WebSocket lives on the helper's port. */
 export const WS_PATH = '/ws'
 
-/** The engine settings a client may set: a subset of StyleTransferOptions, ranges checked by the engine. */
-export interface JobOptions {
-  size?: number
-  minSize?: number
-  stepsFirst?: number
-  steps?: number
-  contentWeight?: number
-  styleWeight?: number
-  tvWeight?: number
-  styleBlend?: number[]
-  styleScale?: number
-  pooling?: 'max' | 'average'
-  optimizer?: 'adam' | 'lbfgs'
-  learningRate?: number
-  emaDecay?: number
-  initNoise?: number
-  seed?: number
-  previewEvery?: number
-}
-
 export type PixelFormat = 'png' | 'rgba'
 
 // ---- client -> server ----
 export interface HelloMessage { type: 'hello'; protocol: number; client?: string }
 /** Binary frame: the header below, then PNG bytes or width*height*4 RGBA bytes. */
 export interface ImageMessage { type: 'image'; ref: string; format: PixelFormat; width?: number; height?: number }
-export interface SubmitMessage { type: 'submit'; id: string; content: string; styles: string[]; options?: JobOptions }
+export interface SubmitMessage { type: 'submit'; id: string; content: string; styles: readonly string[]; options?: JobOptions }
 export interface CancelMessage { type: 'cancel'; id: string }
 export type ClientMessage = HelloMessage | ImageMessage | SubmitMessage | CancelMessage
 
@@ -86,55 +77,42 @@ export const BINARY_TYPES: ReadonlySet<string> = new Set(['image', 'preview', 'r
 
 // ---- runtime schemas ----
 const MAX_SIDE_WIRE = 65536
-const side = tInt(1, MAX_SIDE_WIRE)
-const count = tInt(0, Number.MAX_SAFE_INTEGER)
-const pixelFormat = tEnum(['png', 'rgba'] as const)
+const side = integer(1, MAX_SIDE_WIRE)
+const count = integer(0, Number.MAX_SAFE_INTEGER)
+const number = range(-Number.MAX_VALUE, Number.MAX_VALUE)
+const pixelFormat = literal('png', 'rgba')
+const optionalString = (maxLength: number): Schema<string | undefined> => optional(string(maxLength))
 
-const jobOptions: Validator<JobOptions> = tObject({
-  size: tOptional(tInt(1, MAX_SIDE_WIRE)),
-  minSize: tOptional(tInt(1, MAX_SIDE_WIRE)),
-  stepsFirst: tOptional(tInt(0, 100000)),
-  steps: tOptional(tInt(0, 100000)),
-  contentWeight: tOptional(tNumber),
-  styleWeight: tOptional(tNumber),
-  tvWeight: tOptional(tNumber),
-  styleBlend: tOptional(tArray(tNumber, 8, 1)),
-  styleScale: tOptional(tNumber),
-  pooling: tOptional(tEnum(['max', 'average'] as const)),
-  optimizer: tOptional(tEnum(['adam', 'lbfgs'] as const)),
-  learningRate: tOptional(tNumber),
-  emaDecay: tOptional(tNumber),
-  initNoise: tOptional(tNumber),
-  seed: tOptional(tInt(0, 2 ** 32 - 1)),
-  previewEvery: tOptional(tInt(0, 100000))
-})
+// The job's options are the engine's (models/style-transfer/options.ts), every field optional and
+// checked here for its type only; resolveOptions checks the ranges when the job is submitted.
+const jobOptions: Schema<JobOptions> = JOB_OPTIONS_SCHEMA
 
-const clientSchemas: { [K in ClientMessage['type']]: Validator<Extract<ClientMessage, { type: K }>> } = {
-  hello: tObject({ type: tLiteral('hello'), protocol: tInt(0, 1000), client: tOptional(tString(100)) }),
+const clientSchemas: { [K in ClientMessage['type']]: Schema<Extract<ClientMessage, { type: K }>> } = {
+  hello: object({ type: literal('hello'), protocol: integer(0, 1000), client: optionalString(100) }),
   // Any positive size passes here; the helper then refuses sizes over its own limit with a sentence.
-  image: tObject({ type: tLiteral('image'), ref: tId, format: pixelFormat, width: tOptional(tInt(1, 2 ** 31 - 1)), height: tOptional(tInt(1, 2 ** 31 - 1)) }),
-  submit: tObject({ type: tLiteral('submit'), id: tId, content: tId, styles: tArray(tId, 8, 1), options: tOptional(jobOptions) }),
-  cancel: tObject({ type: tLiteral('cancel'), id: tId })
+  image: object({ type: literal('image'), ref: id, format: pixelFormat, width: optional(integer(1, 2 ** 31 - 1)), height: optional(integer(1, 2 ** 31 - 1)) }),
+  submit: object({ type: literal('submit'), id, content: id, styles: arrayOf(id, 1, 8), options: optional(jobOptions) }),
+  cancel: object({ type: literal('cancel'), id })
 }
 
-const serverSchemas: { [K in ServerMessage['type']]: Validator<Extract<ServerMessage, { type: K }>> } = {
-  capabilities: tObject({
-    type: tLiteral('capabilities'), protocol: tInt(0, 1000), server: tString(), backend: tString(), device: tString(),
+const serverSchemas: { [K in ServerMessage['type']]: Schema<Extract<ServerMessage, { type: K }>> } = {
+  capabilities: object({
+    type: literal('capabilities'), protocol: integer(0, 1000), server: string(), backend: string(), device: string(),
     maxSide: side, maxQueue: count, maxPayload: count, memoryBudgetMb: count
   }),
-  queued: tObject({ type: tLiteral('queued'), id: tId, position: tInt(1) }),
-  started: tObject({ type: tLiteral('started'), id: tId, width: side, height: side, total: count }),
-  progress: tObject({
-    type: tLiteral('progress'), id: tId, scale: count, scales: count, width: side, height: side,
-    iteration: count, iterations: count, done: count, total: count, loss: tNumber, elapsedMs: tNumber, etaMs: tNumber
+  queued: object({ type: literal('queued'), id, position: integer(1, Number.MAX_SAFE_INTEGER) }),
+  started: object({ type: literal('started'), id, width: side, height: side, total: count }),
+  progress: object({
+    type: literal('progress'), id, scale: count, scales: count, width: side, height: side,
+    iteration: count, iterations: count, done: count, total: count, loss: number, elapsedMs: number, etaMs: number
   }),
-  preview: tObject({ type: tLiteral('preview'), id: tId, format: pixelFormat, width: side, height: side, done: count, total: count }),
-  result: tObject({
-    type: tLiteral('result'), id: tId, format: tLiteral('png'), width: side, height: side,
-    iterations: count, elapsedMs: tNumber, stopped: tBoolean
+  preview: object({ type: literal('preview'), id, format: pixelFormat, width: side, height: side, done: count, total: count }),
+  result: object({
+    type: literal('result'), id, format: literal('png'), width: side, height: side,
+    iterations: count, elapsedMs: number, stopped: boolean
   }),
-  canceled: tObject({ type: tLiteral('canceled'), id: tId }),
-  error: tObject({ type: tLiteral('error'), code: tEnum(ERROR_CODES), message: tString(2000), id: tOptional(tId) })
+  canceled: object({ type: literal('canceled'), id }),
+  error: object({ type: literal('error'), code: literal(...ERROR_CODES), message: string(2000), id: optional(id) })
 }
 
 /** Thrown for a well-formed message whose `type` is not one of the protocol's. */
@@ -142,13 +120,17 @@ export class UnknownTypeError extends ValidationError {
   override name = 'UnknownTypeError'
 }
 
-function parseWith<M>(schemas: Record<string, Validator<unknown>>, value: unknown): M {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ValidationError('message', 'object', value)
-  const type = (value as { type?: unknown }).type
-  if (typeof type !== 'string') throw new ValidationError('message.type', 'string', type)
+function parseWith<M>(schemas: Record<string, Schema<unknown>>, value: unknown): M {
+  if (!isRecord(value)) throw new ValidationError(parseError('message', 'object', value))
+  const type = value['type']
+  if (typeof type !== 'string') throw new ValidationError(parseError('message.type', 'string', type))
   const schema = Object.hasOwn(schemas, type) ? schemas[type] : undefined
-  if (schema === undefined) throw new UnknownTypeError('message.type', `one of ${Object.keys(schemas).join('|')}`, type)
-  return schema(value, type) as M
+  if (schema === undefined) throw new UnknownTypeError(parseError('message.type', `one of ${Object.keys(schemas).map((k) => JSON.stringify(k)).join(', ')}`, type))
+  return parse(schema, value, type, (message) => new ValidationError(message)) as M
+}
+
+function parseError(path: string, expected: string, value: unknown): string {
+  return `${path}: expected ${expected}, got ${describe(value)}`
 }
 
 /** Checks a decoded client message; errors name the bad field (`submit.options.size: …`). */

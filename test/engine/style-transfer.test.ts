@@ -112,7 +112,7 @@ test('bad inputs get sentences, not stack traces, and leak nothing', async () =>
     [() => engine.stylizeAsync(gradient(8, 8), [ok]), /each side must be at least 16 px/],
     [() => engine.stylizeAsync(ok, []), /At least one style image is needed/],
     [() => engine.stylizeAsync(ok, [ok, { data: new Uint8Array(4), width: 1, height: 1 }]), /Style 2 image is 1x1/],
-    [() => engine.stylizeAsync(ok, [ok], { size: -3 }), /size: expected an integer/],
+    [() => engine.stylizeAsync(ok, [ok], { size: -3 }), /size: expected integer in 16..16384, got number -3/],
     [() => engine.stylizeAsync(ok, [ok, ok], { ...tiny, styleBlend: [1, 2, 3] }), /styleBlend: expected 2 weights/]
   ]
   for (const [run, message] of cases) await assert.rejects(run(), { message }, String(message))

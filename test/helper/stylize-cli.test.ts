@@ -56,6 +56,10 @@ test('an undecodable image and a bad number are reported as sentences', async ()
   assert.match(r2.stderr, /error: --size: expected a number, got "big"/)
   const r3 = await stylize(['--content', contentPath])
   assert.match(r3.stderr, /error: give both --content and --style/)
+  // The panel's preset names (models/style-transfer/presets.ts); the former ones are aliases.
+  const r4 = await stylize(['--preset', 'ultra'])
+  assert.equal(r4.code, 2)
+  assert.match(r4.stderr, /error: --preset: expected draft, standard, high \(or quick, balanced, best\), got "ultra"/)
 })
 
 test('a small run writes a PNG of the requested size and shows progress', async () => {

@@ -5,6 +5,9 @@ import {
   DEFAULT_SETTINGS, recipeSettingsOf, ValidationError, mergeSettings, parsePluginToUi, parseUiToPlugin, planTiles, requestIdOf
 } from '../../plugin/messages.js'
 import { readPngSize } from '../../plugin/png-size.js'
+import { parseRecipe } from '../../plugin/messages.js'
+import * as pluginKit from '../../plugin/schema.js'
+import * as engineKit from '../../models/style-transfer/schema.js'
 import { checkTileCover } from '../../plugin/tiles.js'
 import { start } from './setup.js'
 
@@ -47,6 +50,33 @@ test('parsePluginToUi checks what the UI receives', () => {
   assert.deepEqual(parsePluginToUi(ok), ok)
   assert.throws(() => parsePluginToUi({ type: 'image', requestId: 'r', nodeId: '1:2', png: [1, 2], width: 1, height: 1 }), /^ValidationError: image\.png: expected Uint8Array, got array$/)
   assert.throws(() => parsePluginToUi({ type: 'selection', content: null, styles: [{ id: '1', name: 'x', width: -1, height: 1 }], problem: null }), /selection\.styles\[0\]\.width: expected number >= 0, got number -1/)
+})
+
+test('one rule for unknown fields: a message refuses them, stored settings and recipes drop them', () => {
+  assert.throws(() => parseUiToPlugin({ type: 'export', requestId: 'r', nodeId: '1:2', maxSide: 5, nodeID: '1:3' }), { message: 'export.nodeID: expected no such field, got string "1:3"' })
+  assert.throws(() => parseUiToPlugin({ type: 'save-settings', settings: { ...DEFAULT_SETTINGS, stregth: 1 } }), { message: 'save-settings.settings.stregth: expected no such field, got number 1' })
+  assert.throws(() => parseUiToPlugin({ type: 'place', requestId: 'r', png: new Uint8Array(1), width: 2, height: 2, recipe: { ...recipe, author: 'x' } }), { message: 'place.recipe.author: expected no such field, got string "x"' })
+  // Stored: a recipe on a layer written by another version keeps its known fields.
+  const stored = parseRecipe({ ...recipe, author: 'x', settings: { ...recipe.settings, retired: true } }, 'recipe')
+  assert.deepEqual(stored, recipe)
+})
+
+test('the sandbox and the engine word a bad value the same way (plugin/schema.ts, models/style-transfer/schema.ts)', () => {
+  const pluginSchema = pluginKit.object<{ a: number; b: 'x' | 'y' }>({ a: pluginKit.integer(1, 9), b: pluginKit.literal('x', 'y') })
+  const engineSchema = engineKit.object({ a: engineKit.integer(1, 9), b: engineKit.literal('x', 'y') })
+  const say = (kit: typeof pluginKit | typeof engineKit, value: unknown): string => {
+    try {
+      if (kit === pluginKit) pluginKit.parse(pluginSchema, value, 'm')
+      else engineKit.parse(engineSchema, value, 'm', (m) => new Error(m))
+      return 'ok'
+    } catch (e) {
+      return (e as Error).message
+    }
+  }
+  for (const value of [{ a: 0, b: 'x' }, { a: 1, b: 'z' }, { b: 'x' }, { a: 1, b: 'x', c: [] }, [1], null, { a: 'big', b: 'x' }]) {
+    assert.equal(say(engineKit, value), say(pluginKit, value), JSON.stringify(value))
+  }
+  assert.equal(say(engineKit, { b: 'x' }), 'm.a: expected integer in 1..9, got undefined')
 })
 
 test('requestIdOf finds the id of a message that failed to parse', () => {

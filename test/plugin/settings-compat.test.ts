@@ -16,7 +16,7 @@ test('a recipe keeps only what changes the picture: never the token, addresses, 
   const secret = 'f3a9c2e4b5d6a7b8c9d0e1f2a3b4c5d6'
   const settings = { ...DEFAULT_SETTINGS, helperToken: secret, helperUrl: 'ws://127.0.0.1:9999', weightsUrl: 'https://example.test/w/', backend: 'helper' as const, speed: { backend: 'wasm' as const, msPerPixelIteration: 0.01 } }
   const fresh = recipeSettingsOf(settings)
-  assert.deepEqual(Object.keys(fresh).sort(), ['color', 'initNoise', 'quality', 'seed', 'size', 'smoothness', 'steps', 'strength', 'styleScale', 'styleWeights'])
+  assert.deepEqual(Object.keys(fresh).sort(), ['color', 'initNoise', 'optimizer', 'quality', 'seed', 'size', 'smoothness', 'steps', 'strength', 'styleScale', 'styleWeights'])
   // A recipe written by an older version with the whole settings object: the token is dropped on read.
   const old = parseRecipe({ contentId: '1:2', styleIds: ['1:3'], settings, seed: 3, engineVersion: '0.2.0' }, 'recipe')
   const json = JSON.stringify(old)

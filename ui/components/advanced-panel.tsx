@@ -1,6 +1,6 @@
-// Where the work runs: backend choice, weights address, and the helper's state.
+// Where the work runs (backend choice, weights address, the helper's state) and the optimiser.
 import { useState } from 'preact/hooks'
-import type { Backend, Settings } from '../../plugin/messages.js'
+import type { Backend, Optimizer, Settings } from '../../plugin/messages.js'
 import type { HelperStatus } from '../helper-client/helper-client.js'
 import { DEFAULT_WEIGHTS_URL } from '../weights.js'
 
@@ -56,6 +56,14 @@ export function AdvancedPanel({ settings, disabled, onChange, helper }: Advanced
           <select id="backend" class="grow" disabled={disabled} value={settings.backend}
             onChange={(e) => onChange({ backend: e.currentTarget.value as Backend })}>
             {BACKENDS.map((b) => <option key={b.value} value={b.value}>{b.label}</option>)}
+          </select>
+        </div>
+        <div class="row">
+          <label for="optimizer">Optimiser</label>
+          <select id="optimizer" class="grow" disabled={disabled} value={settings.optimizer}
+            onChange={(e) => onChange({ optimizer: e.currentTarget.value as Optimizer })}>
+            <option value="adam">Adam (default)</option>
+            <option value="lbfgs">L-BFGS (the paper's)</option>
           </select>
         </div>
         <div class="row">

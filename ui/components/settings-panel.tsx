@@ -1,8 +1,7 @@
 // Output size (presets + exact pixels), style strength, quality or steps, seed. Each change is sent
 // to the sandbox (save-settings) so it persists in clientStorage.
 import { type Settings, type Quality } from '../../plugin/messages.js'
-import { MAX_SIDE, MIN_SIDE } from '../../models/style-transfer/index.js'
-import { QUALITY_STEPS } from '../run/settings-to-options.js'
+import { MAX_SIDE, MIN_SIDE, PRESETS } from '../../models/style-transfer/index.js'
 
 const SIZE_PRESETS = [256, 512, 1024, 2048]
 const QUALITY_LABEL: Record<Quality, string> = { draft: 'Draft (fast)', standard: 'Standard', high: 'High (slow)', custom: 'Custom steps' }
@@ -23,7 +22,7 @@ function intOf(value: string, min: number, max: number): number | null {
 
 export function SettingsPanel({ settings, disabled, onChange, expected }: SettingsPanelProps) {
   const preset = SIZE_PRESETS.includes(settings.size) ? String(settings.size) : 'custom'
-  const steps = settings.quality === 'custom' ? null : QUALITY_STEPS[settings.quality]
+  const steps = settings.quality === 'custom' ? null : PRESETS[settings.quality]
   return (
     <section class="section" aria-label="Settings">
       <div class="row">
@@ -55,7 +54,7 @@ export function SettingsPanel({ settings, disabled, onChange, expected }: Settin
         {steps === null
           ? <input id="steps" class="grow" type="number" min={1} max={10000} disabled={disabled} value={settings.steps}
             onChange={(e) => { const n = intOf(e.currentTarget.value, 1, 10000); if (n !== null) onChange({ steps: n }) }} />
-          : <span class="grow muted" id="steps">{steps.first} first, then {steps.later}</span>}
+          : <span class="grow muted" id="steps">{steps.stepsFirst} first, then {steps.steps}</span>}
       </div>
       <div class="row">
         <span class="label" />

@@ -39,29 +39,17 @@ export function helperRouteOf(settings: Settings, helper: HelperClient | null): 
   const forced = settings.backend === 'helper'
   if (!forced && settings.backend !== 'auto') return { choice: null, why: null }
   if (!paired || caps === null) return { choice: null, why: forced ? 'the helper is not connected' : null }
-  // The helper's engine has no colour modes; such a job stays in the panel rather than look different.
-  if (settings.color !== 'off') return { choice: null, why: forced ? 'the helper cannot keep or match colours yet' : null }
   if (!forced && settings.size <= HELPER_AUTO_MIN_SIDE) return { choice: null, why: null }
   const reason = forced ? 'chosen in the settings' : `a ${settings.size} px job is faster and safer on the paired helper`
   return { choice: { backend: 'helper', engine: caps.backend, device: caps.device, reason }, why: null }
 }
 
-/** The engine options the helper accepts (its protocol refuses unknown fields such as `color`). */
+/**
+ * The job's options as the helper takes them: the engine's own (its JobOptions are derived from the
+ * engine's declaration), so colour modes, several styles, L-BFGS and seeds run there as here.
+ */
 export function helperOptionsOf(options: Partial<StyleTransferOptions>): JobOptions {
-  const out: JobOptions = {}
-  if (options.size !== undefined) out.size = options.size
-  if (options.minSize !== undefined) out.minSize = options.minSize
-  if (options.stepsFirst !== undefined) out.stepsFirst = options.stepsFirst
-  if (options.steps !== undefined) out.steps = options.steps
-  if (options.contentWeight !== undefined) out.contentWeight = options.contentWeight
-  if (options.styleWeight !== undefined) out.styleWeight = options.styleWeight
-  if (options.tvWeight !== undefined) out.tvWeight = options.tvWeight
-  if (options.styleBlend !== undefined) out.styleBlend = [...options.styleBlend]
-  if (options.styleScale !== undefined) out.styleScale = options.styleScale
-  if (options.initNoise !== undefined) out.initNoise = options.initNoise
-  if (options.seed !== undefined) out.seed = options.seed
-  if (options.previewEvery !== undefined) out.previewEvery = options.previewEvery
-  return out
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as JobOptions
 }
 
 async function frameToImageAsync(frame: HelperFrame): Promise<RgbaImage> {

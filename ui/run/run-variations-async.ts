@@ -4,12 +4,12 @@
 // and the pick carries both the seed and the noise into the full run and its recipe.
 import type { Settings } from '../../plugin/messages.js'
 import { chooseBackendAsync, forgetBackend, watchBackendLoss } from '../backend.js'
-import type { Progress, RgbaImage } from '../../models/style-transfer/index.js'
+import { type Progress, type RgbaImage, PRESETS } from '../../models/style-transfer/index.js'
 import { weightsUrlOf } from '../weights.js'
 import { type Stage, describeError } from './describe-error.js'
 import { dropEngine, getEngineAsync } from './engine-cache.js'
 import { type JobControl, type JobEvents, type JobInput, JobError } from './run-job-async.js'
-import { QUALITY_STEPS, randomSeed, settingsToOptions } from './settings-to-options.js'
+import { randomSeed, settingsToOptions } from './settings-to-options.js'
 
 export const VARIATION_COUNT = 4
 /** Long side of a preview: enough to judge the layout of the texture, a fraction of a full run. */
@@ -34,12 +34,12 @@ function noiseOf(settings: Settings): number {
 
 /** A preview never costs more than the final: smaller side, draft steps or fewer, one scale. */
 export function previewSettings(settings: Settings, seed: number): Settings {
-  const first = settings.quality === 'custom' ? settings.steps : QUALITY_STEPS[settings.quality].first
+  const first = settings.quality === 'custom' ? settings.steps : PRESETS[settings.quality].stepsFirst
   return {
     ...pickedSettings(settings, seed),
     size: Math.min(VARIATION_SIDE, settings.size),
     quality: 'custom',
-    steps: Math.min(QUALITY_STEPS.draft.first, first)
+    steps: Math.min(PRESETS.draft.stepsFirst, first)
   }
 }
 

@@ -1,14 +1,8 @@
-// Maps the designer's settings to engine options. Defaults come from ui/engine/defaults.ts; only
-// what the panel controls is set here.
-import { DEFAULT_OPTIONS, type StyleTransferOptions } from '../../models/style-transfer/index.js'
-import type { Quality, Settings } from '../../plugin/messages.js'
-
-/** Iterations at the first scale and at each later scale, per quality preset. */
-export const QUALITY_STEPS: Record<Exclude<Quality, 'custom'>, { first: number; later: number }> = {
-  draft: { first: 40, later: 20 },
-  standard: { first: DEFAULT_OPTIONS.stepsFirst, later: DEFAULT_OPTIONS.steps },
-  high: { first: 200, later: 100 }
-}
+// Maps the designer's settings to engine options, for the panel's engine and the helper alike.
+// Defaults come from models/style-transfer/defaults.ts and the quality presets from its presets.ts;
+// only what the panel controls is set here.
+import { DEFAULT_OPTIONS, PRESETS, type StyleTransferOptions } from '../../models/style-transfer/index.js'
+import type { Settings } from '../../plugin/messages.js'
 
 /**
  * Strength 0..1 -> style weight. 0.5 is the engine default; each end is 20x stronger or weaker
@@ -40,7 +34,7 @@ export function styleBlendOf(weights: readonly number[], styles: number): number
 export function settingsToOptions(settings: Settings, seed: number, styles = 1): Partial<StyleTransferOptions> {
   const steps = settings.quality === 'custom'
     ? { first: settings.steps, later: settings.steps }
-    : QUALITY_STEPS[settings.quality]
+    : { first: PRESETS[settings.quality].stepsFirst, later: PRESETS[settings.quality].steps }
   return {
     size: settings.size,
     // A run smaller than the engine's first scale is a single scale.
@@ -52,6 +46,7 @@ export function settingsToOptions(settings: Settings, seed: number, styles = 1):
     styleScale: settings.styleScale,
     styleBlend: styleBlendOf(settings.styleWeights, styles),
     color: settings.color,
+    optimizer: settings.optimizer,
     initNoise: settings.initNoise,
     seed,
     // "Every few iterations", but at least once per scale even for very short runs.
