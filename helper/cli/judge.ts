@@ -13,7 +13,7 @@ import { chooseNodeBackend, createNodeEngine, type NodeBackend } from '../backen
 import { describeError } from '../describe-error.js'
 import { readImageFile, writePngFile } from '../image-io.js'
 import { createJudge, type Verdict } from '../judge/judge.js'
-import { PRESETS, type PresetName } from '../presets.js'
+import { PRESETS, PRESET_NAMES, presetNamed } from '../../models/style-transfer/presets.js'
 import { DEFAULT_WEIGHTS_DIR, loadWeightsFromDir } from '../weights-dir.js'
 import { findTorchPython } from '../bench/torch-python.js'
 import { runReferenceGatys } from '../judge/reference-run.js'
@@ -76,8 +76,8 @@ async function main(): Promise<number> {
       console.log([header, rule, row(values.result, await judge.judge(c, s, r))].join('\n'))
       return 0
     }
-    const preset = (values.preset ?? 'balanced') as PresetName
-    if (!(preset in PRESETS)) throw new RangeError(`--preset: expected ${Object.keys(PRESETS).join(', ')}, got ${JSON.stringify(preset)}`)
+    const preset = presetNamed(values.preset ?? 'standard')
+    if (preset === null) throw new RangeError(`--preset: expected ${PRESET_NAMES.join(', ')}, got ${JSON.stringify(values.preset)}`)
     const options: Partial<StyleTransferOptions> = { ...PRESETS[preset], size: Number(values.size ?? 256), ...parseSets(values.set ?? []) }
     const resolved = resolveOptions(options)
     const pairs = values.pairs === 'all'
