@@ -1,6 +1,6 @@
-import { PNG } from 'pngjs'
 import type { RgbaImage } from '../../models/style-transfer/types.js'
 import { checkRgbaLength, type ImageMessage } from '../protocol.js'
+import { decodePng, ImageRefusal } from '../image-io.js'
 
 /** An upload the helper refuses, with the protocol error code and one sentence. */
 export class UploadError extends Error {
@@ -8,17 +8,6 @@ export class UploadError extends Error {
   constructor(readonly code: 'bad-image' | 'image-too-large' | 'bad-frame', message: string) {
     super(message)
   }
-}
-
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
-
-/** Width and height from a PNG's IHDR chunk, read before decoding anything. */
-export function pngSize(bytes: Uint8Array): { width: number; height: number } | null {
-  if (bytes.length < 24 || PNG_SIGNATURE.some((b, i) => bytes[i] !== b)) return null
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length)
-  const ihdr = String.fromCharCode(bytes[12] ?? 0, bytes[13] ?? 0, bytes[14] ?? 0, bytes[15] ?? 0)
-  if (ihdr !== 'IHDR') return null
-  return { width: view.getUint32(16), height: view.getUint32(20) }
 }
 
 function checkSize(ref: string, width: number, height: number, maxSide: number): void {
@@ -30,7 +19,7 @@ function checkSize(ref: string, width: number, height: number, maxSide: number):
 
 /**
  * Turns an image frame into RGBA pixels. The dimensions are checked before any decoding, from the
- * header (raw RGBA) or the PNG's IHDR, so a tiny file that claims to be 100000x100000 never makes
+ * header (raw RGBA) or the PNG's one IHDR after a strict chunk walk, so a tiny file that claims to be 100000x100000 never makes
  * the decoder allocate for it. Pixels are copied: the socket's buffer is not ours to keep.
  */
 export function decodeUpload(msg: ImageMessage, payload: Uint8Array, maxSide: number): RgbaImage {
@@ -43,13 +32,11 @@ export function decodeUpload(msg: ImageMessage, payload: Uint8Array, maxSide: nu
     }
     return { data: new Uint8ClampedArray(payload), width: msg.width as number, height: msg.height as number }
   }
-  const size = pngSize(payload)
-  if (size === null) throw new UploadError('bad-image', `Image ${msg.ref} is not a PNG file (its first bytes are not a PNG signature and IHDR chunk).`)
-  checkSize(msg.ref, size.width, size.height, maxSide)
+  // The same strict path as the command line: one IHDR, CRCs, chunk order, pixel cap before and during inflation.
   try {
-    const png = PNG.sync.read(Buffer.from(payload.buffer, payload.byteOffset, payload.length))
-    return { data: new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length), width: png.width, height: png.height }
+    return decodePng(payload, `Image ${msg.ref}`, { maxSide, maxPixels: maxSide * maxSide })
   } catch (e) {
-    throw new UploadError('bad-image', `Image ${msg.ref} could not be decoded as PNG (${(e as Error).message.split('\n')[0] ?? 'corrupt data'}).`)
+    if (e instanceof ImageRefusal) throw new UploadError(e.tooLarge ? 'image-too-large' : 'bad-image', e.message)
+    throw e
   }
 }

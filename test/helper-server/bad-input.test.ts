@@ -2,6 +2,8 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { HelperServer } from '../../helper/server/create-helper-server.js'
 import { encodePng } from '../../helper/image-io.js'
+import { crc32 } from '../../helper/image-header.js'
+import { doubleIhdr } from '../support/hostile-images.js'
 import { startServer, TestClient, tiny } from './support.js'
 import { checker, gradient, tf } from '../support/tf.js'
 
@@ -76,8 +78,14 @@ test('an oversized text message gets an error; an oversized binary one closes wi
 test('a corrupt PNG', async () => {
   const png = encodePng(gradient(32, 32))
   const corrupt = png.slice(0, 40) // signature and IHDR intact, data cut off
-  await expectError('bad-image', () => client.sendFrame({ type: 'image', ref: 'bad', format: 'png' }, corrupt), /could not be decoded as PNG/)
+  await expectError('bad-image', () => client.sendFrame({ type: 'image', ref: 'bad', format: 'png' }, corrupt), /is truncated/)
   await expectError('bad-image', () => client.sendFrame({ type: 'image', ref: 'bad', format: 'png' }, new Uint8Array(100).fill(7)), /not a PNG/)
+})
+
+test('the 93-byte double-IHDR PNG is refused, then the helper still serves', async () => {
+  const file = doubleIhdr()
+  assert.equal(file.length, 93)
+  await expectError('bad-image', () => client.sendFrame({ type: 'image', ref: 'twice', format: 'png' }, file), /more than one IHDR/)
 })
 
 test('absurd dimensions are refused before anything is decoded or allocated', async () => {
@@ -85,7 +93,8 @@ test('absurd dimensions are refused before anything is decoded or allocated', as
   const huge = Uint8Array.from(png)
   new DataView(huge.buffer).setUint32(16, 100_000)
   new DataView(huge.buffer).setUint32(20, 100_000)
-  await expectError('image-too-large', () => client.sendFrame({ type: 'image', ref: 'huge', format: 'png' }, huge), /100000x100000, larger than this helper's limit of 256/)
+  new DataView(huge.buffer).setUint32(29, crc32(huge, 12, 29)) // a hostile file gets its CRC right
+  await expectError('image-too-large', () => client.sendFrame({ type: 'image', ref: 'huge', format: 'png' }, huge), /100000x100000, larger than the limit of 256/)
   await expectError('image-too-large', () => client.sendFrame({ type: 'image', ref: 'huge', format: 'rgba', width: 1_000_000, height: 3 }, new Uint8Array(12)), /limit of 256/)
   await expectError('bad-message', () => client.sendFrame({ type: 'image', ref: 'zero', format: 'rgba', width: 0, height: 3 }, new Uint8Array(0)), /image\.width: expected integer in 1\.\./)
   client.uploadPng('c', gradient(32, 32))

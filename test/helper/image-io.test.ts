@@ -34,5 +34,5 @@ test('empty, unknown and corrupt bytes get sentences', () => {
   assert.throws(() => decodeImage(new TextEncoder().encode('GIF89a....'), 'x'), { message: 'x is not a PNG or JPEG file' })
   const png = encodePng(draw(4, 4, () => [1, 2, 3, 255]))
   const cut = png.slice(0, 40)
-  assert.throws(() => decodeImage(cut, 'Content image c.png'), { name: 'ImageError', message: /^Content image c.png could not be decoded: / })
+  assert.throws(() => decodeImage(cut, 'Content image c.png'), { name: 'ImageRefusal', message: /^Content image c.png is truncated: / })
 })
