@@ -1,6 +1,8 @@
 // The release manifest lets the published plugin reach everything its built panel contacts by
 // default. Figma enforces networkAccess as the iframe's CSP, and devAllowedDomains only for
 // development plugins (platform-facts §1.2 networkAccess), so allowedDomains alone must cover them.
+// The panel's helper address code reaches ui/backend.ts, whose .wasm imports need these declarations:
+/// <reference path="../../ui/assets.d.ts" />
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
