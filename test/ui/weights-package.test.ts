@@ -4,9 +4,8 @@
 // panel in Chromium with the default address, whose requests to the CDN are answered by that server.
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
-import { createReadStream, existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
-import { type Server, createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
@@ -20,36 +19,21 @@ import { sha256Hex } from '../../models/vgg19/sha256.js'
 import { packWeightsAsync } from '../../ui/build/pack-weights.js'
 import { DEFAULT_WEIGHTS_URL, WEIGHTS_PACKAGE } from '../../ui/weights.js'
 import { type Session, openPlaygroundAsync, startSession, transferAsync } from './support/browser.js'
+import { CDN_PATH, type LocalCdn, routeCdnAsync, startLocalCdnAsync } from './support/cdn.js'
 
 const SHARED_WEIGHTS = fileURLToPath(new URL('../../../shared/models/vgg19/', import.meta.url))
-/** The package's path on the CDN: /npm/stylecraft-vgg19@1.0.0/ */
-const CDN_PATH = new URL(DEFAULT_WEIGHTS_URL).pathname
 
 let tmp: string
 let pkgDir: string
-let server: Server
-let origin: string
-const served: string[] = []
+let cdn: LocalCdn
 
 before(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'stylecraft-weights-'))
   pkgDir = await packWeightsAsync({ from: SHARED_WEIGHTS, out: join(tmp, WEIGHTS_PACKAGE) })
-  // A static server for the package folder at the CDN's path, with the CDN's CORS *.
-  server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname
-    const name = path.startsWith(CDN_PATH) ? path.slice(CDN_PATH.length) : ''
-    const headers = { 'Access-Control-Allow-Origin': '*' }
-    if (!/^[\w.-]+$/.test(name) || !existsSync(join(pkgDir, name))) return void res.writeHead(404, headers).end()
-    served.push(path)
-    res.writeHead(200, { ...headers, 'Content-Type': 'application/octet-stream' })
-    createReadStream(join(pkgDir, name)).pipe(res)
-  })
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
-  const address = server.address()
-  origin = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`
+  cdn = await startLocalCdnAsync(pkgDir)
 })
 after(async () => {
-  await new Promise((ok) => server?.close(ok))
+  await cdn?.close()
   await rm(tmp, { recursive: true, force: true })
 })
 
@@ -91,35 +75,21 @@ test('a shard that is not the manifest\'s is refused with a sentence naming it',
 })
 
 test('the loader reads the package through the CDN layout, verified, in Node', async () => {
-  const before = served.length
+  const before = cdn.served.length
   await tf.setBackend('cpu')
   const start = tf.memory().numTensors
-  const weights = await loadVgg19Weights(`${origin}${CDN_PATH}`)
+  const weights = await loadVgg19Weights(`${cdn.origin}${CDN_PATH}`)
   assert.deepEqual(weights['conv1_1/kernel']?.shape, [3, 3, 3, 64])
   disposeWeights(weights)
   assert.equal(tf.memory().numTensors, start)
-  assert.deepEqual(served.slice(before), VGG19_MANIFEST.shards.map((s) => `${CDN_PATH}${s.path}`))
+  assert.deepEqual(cdn.served.slice(before), VGG19_MANIFEST.shards.map((s) => `${CDN_PATH}${s.path}`))
 })
 
 let session: Session
 test('the built panel with the default address loads the package and places a result (wasm)', { timeout: 300_000 }, async (t) => {
   session = await startSession()
   t.after(() => session.close())
-  const cdn = new URL(DEFAULT_WEIGHTS_URL).origin
-  const asked: string[] = []
-  const elsewhere: string[] = []
-  // Requests to the CDN are answered by the local server, path unchanged; anything else that is
-  // not the playground itself is recorded and refused.
-  await session.context.route('**/*', async (route) => {
-    const url = route.request().url()
-    if (url.startsWith(`${cdn}/`)) {
-      asked.push(url)
-      return route.fulfill({ response: await route.fetch({ url: `${origin}${new URL(url).pathname}` }) })
-    }
-    if (url.startsWith(session.origin)) return route.continue()
-    elsewhere.push(url)
-    return route.abort()
-  })
+  const { asked, elsewhere } = await routeCdnAsync(session.context, cdn, [session.origin])
   // weightsUrl '' = the default (the playground otherwise points the panel at its own /weights/).
   const pg = await openPlaygroundAsync(session, { backend: 'wasm', size: 32, quality: 'custom', steps: 1, weightsUrl: '' })
   await transferAsync(pg, 180_000)
