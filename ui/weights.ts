@@ -1,23 +1,20 @@
-// VGG-19 weights for the panel: downloaded once per plugin open from a static host (the helper, or
-// any server with CORS *), verified shard by shard against models/vgg19.manifest.json, kept in
-// memory as verified bytes. Tensors are made from those bytes on whichever backend is current,
+// VGG-19 weights for the panel: downloaded once per plugin open from the paired helper or the
+// project's public npm package (or any server with CORS *), verified shard by shard against
+// models/vgg19.manifest.json, kept in memory as verified bytes. Tensors are made from those bytes on whichever backend is current,
 // so a fallback to another backend needs no second download.
 import { type ShardReader, WeightsError, loadVgg19Weights, urlReader } from '../models/vgg19/load-vgg19.js'
-import { VGG19_MANIFEST } from '../models/vgg19/manifest.js'
+import { WEIGHTS_PACKAGE, WEIGHTS_PACKAGE_URL } from '../models/vgg19/weights-package.js'
 import type { Settings } from '../plugin/messages.js'
 import type { VggWeights } from '../models/style-transfer/index.js'
 import type { HelperClient } from './helper-client/helper-client.js'
 
-/** The project's npm package of the shards, model.json and licence (`npm run pack:weights`). */
-export const WEIGHTS_PACKAGE = 'stylecraft-vgg19'
+export { WEIGHTS_PACKAGE }
 
 /**
- * Where the panel gets the weights without a helper: jsDelivr serving the weights package, with
- * CORS * (the Figma panel has a null origin). The package is versioned like the manifest the
- * shards are verified against, so a new set of shards comes with a new URL and is never mixed
- * with a cached old one. The host must be in manifest.json's networkAccess.allowedDomains.
+ * Where the panel gets the weights without a helper: the project's npm package on jsDelivr
+ * (models/vgg19/weights-package.ts). The host must be in manifest.json's allowedDomains.
  */
-export const DEFAULT_WEIGHTS_URL = `https://cdn.jsdelivr.net/npm/${WEIGHTS_PACKAGE}@${VGG19_MANIFEST.version}/`
+export const DEFAULT_WEIGHTS_URL = WEIGHTS_PACKAGE_URL
 
 export { WeightsError }
 

@@ -18,7 +18,7 @@ const run = promisify(execFile)
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const SHARED_WEIGHTS = fileURLToPath(new URL('../../../shared/models/vgg19/', import.meta.url))
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
-  name: string; private?: boolean; bin: Record<string, string>
+  name: string; version: string; private?: boolean; bin: Record<string, string>
   dependencies: Record<string, string>; optionalDependencies: Record<string, string>; devDependencies: Record<string, string>
 }
 
@@ -53,7 +53,7 @@ test('npm pack installs into an empty folder and its bin serves /health, the wei
   t.after(() => rm(tmp, { recursive: true, force: true }))
   await run('npm', ['pack', '--pack-destination', tmp, '--silent'], { cwd: ROOT, env: childEnv({}), maxBuffer: 1 << 24 })
   const tarballs = readdirSync(tmp).filter((f) => f.endsWith('.tgz'))
-  assert.deepEqual(tarballs, [`${pkg.name}-${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string}.tgz`])
+  assert.deepEqual(tarballs, [`${pkg.name}-${pkg.version}.tgz`])
   const tarball = join(tmp, tarballs[0] as string)
 
   const { stdout: listing } = await run('tar', ['-tzf', tarball])
