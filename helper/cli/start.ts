@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { chooseNodeBackend, createNodeEngine, type NodeBackend } from '../backend.js'
 import { describeError } from '../describe-error.js'
 import { ensureWeights } from '../fetch-weights.js'
@@ -7,6 +8,12 @@ import { createHelperServer, DEFAULT_MAX_SIDE, DEFAULT_PORT, defaultMemoryBudget
 import { tileConfigFor } from '../server/memory-estimate.js'
 import { loadOrCreateToken } from '../server/token-store.js'
 import { DEFAULT_WEIGHTS_DIR, loadWeightsFromDir } from '../weights-dir.js'
+
+/**
+ * The plugin's manifest: the repository root from source; the package root when compiled, because
+ * dist/helper/start.mjs sits two folders down as this file does (helper/build/build-helper.ts).
+ */
+const MANIFEST = fileURLToPath(new URL('../../manifest.json', import.meta.url))
 
 const USAGE = `usage: npm start -- [--port ${DEFAULT_PORT}] [--backend NAME] [--weights-from DIR] [--weights DIR]
   [--max-side 4096] [--memory-mb N] [--rotate-token]
@@ -73,8 +80,8 @@ async function main(): Promise<number> {
       (tile === null ? '' : `; larger than ${tile.size} px is optimised in tiles`),
     '',
     'In Figma desktop: Plugins > Development > Import plugin from manifest… and choose',
-    `  ${resolve('manifest.json')}`,
-    'then run the plugin: its panel loads the weights from this helper. Pair it under Advanced with the\n  token above to run big jobs (or every job) here.',
+    `  ${MANIFEST}`,
+    'then run the plugin and pair it under Advanced with the token above: big jobs (or every job) then\n  run here, and the panel loads its weights from this helper.',
     'Ctrl-C stops the helper.'
   ].join('\n'))
 

@@ -64,7 +64,12 @@ export type HostReply =
   | { id: number; ok: true; value: unknown; stats: OnnxObjectiveStats | null }
   | { id: number; ok: false; message: string; stats: OnnxObjectiveStats | null }
 
-const HOST = fileURLToPath(new URL('./onnx-host.ts', import.meta.url))
+/**
+ * The compiled helper (dist/helper/*.mjs, built by helper/build/build-helper.ts) forks the compiled
+ * host beside it with plain node; from source the host is TypeScript and runs through tsx.
+ */
+const COMPILED = import.meta.url.endsWith('.mjs')
+const HOST = fileURLToPath(new URL(COMPILED ? './onnx-host.mjs' : './onnx-host.ts', import.meta.url))
 /** A child exiting takes this long at most before it is killed (it holds no state worth saving). */
 const EXIT_GRACE_MS = 5000
 
@@ -94,12 +99,12 @@ class Host {
   readonly ready: Promise<unknown>
 
   constructor(weights: PackedConvs, config: OnnxCoreConfig) {
-    // tsx by absolute URL: the child is TypeScript, and the parent may have registered tsx in
-    // process (bin/stylecraft-helper.mjs) rather than by a flag that execArgv would carry. Its ESM
-    // hooks only (the child is all ESM): 0.3-0.5 s sooner up than the full loader here. No parent
-    // flags are passed on (under `node --test` they would make the child a test runner).
+    // From source, tsx by absolute URL: the child is TypeScript, and the parent may have registered
+    // tsx in process rather than by a flag that execArgv would carry. Its ESM hooks only (the child
+    // is all ESM): 0.3-0.5 s sooner up than the full loader here. The compiled child needs nothing.
+    // No parent flags are passed on (under `node --test` they would make the child a test runner).
     this.proc = fork(HOST, [], {
-      execArgv: ['--import', import.meta.resolve('tsx/esm')],
+      execArgv: COMPILED ? [] : ['--import', import.meta.resolve('tsx/esm')],
       serialization: 'advanced',
       // The child's stdout goes to our stderr: under node:test our stdout is the test protocol.
       stdio: ['ignore', 2, 'inherit', 'ipc']

@@ -56,7 +56,8 @@ export class JobError extends Error {
 
 export async function runJobAsync(input: JobInput, events: JobEvents, control: JobControl): Promise<JobOutcome> {
   const { host, settings, content, styles } = input
-  const url = weightsUrlOf(settings)
+  // The paired helper's weights first (weightsUrlOf); a job that loses the helper switches below.
+  let url = weightsUrlOf(settings, input.helper ?? null)
   // Said before the run starts, so it is the promise the panel showed.
   const promisedMs = expectedMsOf(settings, content.width, content.height)
   let stage: Stage = 'backend'
@@ -118,6 +119,8 @@ export async function runJobAsync(input: JobInput, events: JobEvents, control: J
         backend = { backend: local.backend, reason: `the helper went away during the job; ${from}` }
         events.onBackend(backend)
         enter('weights')
+        // The helper that would have served them is gone: the typed address or the public package.
+        url = weightsUrlOf(settings, null)
         await getEngineAsync(backend.backend, url, events.onWeights)
         enter('run')
         startFrom = error.lastPreview

@@ -51,7 +51,7 @@ export interface VariationEvents extends Omit<JobEvents, 'onPreview' | 'onProgre
 /** Runs the previews one after another; resolves false when cancelled. */
 export async function runVariationsAsync(input: JobInput, seeds: readonly number[], events: VariationEvents, control: JobControl): Promise<boolean> {
   const { host, settings, content, styles } = input
-  const url = weightsUrlOf(settings)
+  const url = weightsUrlOf(settings, input.helper ?? null)
   const side = Math.min(VARIATION_SIDE, settings.size)
   let stage: Stage = 'backend'
   let layerName: string | undefined
