@@ -61,7 +61,10 @@ export interface ProgressMessage {
   scale: number; scales: number; width: number; height: number
   iteration: number; iterations: number; done: number; total: number
   loss: number; elapsedMs: number; etaMs: number
+  /** Every loss term's weighted value, in the engine's term order (they sum to loss). */
+  parts: LossPart[]
 }
+export interface LossPart { term: string; value: number }
 /** Binary frame: header, then pixels (format says which). */
 export interface PreviewMessage { type: 'preview'; id: string; format: PixelFormat; width: number; height: number; done: number; total: number }
 /** Binary frame: header, then the PNG. */
@@ -126,7 +129,8 @@ const serverSchemas: { [K in ServerMessage['type']]: Validator<Extract<ServerMes
   started: tObject({ type: tLiteral('started'), id: tId, width: side, height: side, total: count }),
   progress: tObject({
     type: tLiteral('progress'), id: tId, scale: count, scales: count, width: side, height: side,
-    iteration: count, iterations: count, done: count, total: count, loss: tNumber, elapsedMs: tNumber, etaMs: tNumber
+    iteration: count, iterations: count, done: count, total: count, loss: tNumber, elapsedMs: tNumber, etaMs: tNumber,
+    parts: tArray(tObject({ term: tId, value: tNumber }), 64)
   }),
   preview: tObject({ type: tLiteral('preview'), id: tId, format: pixelFormat, width: side, height: side, done: count, total: count }),
   result: tObject({
