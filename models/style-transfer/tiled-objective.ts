@@ -90,6 +90,7 @@ async function createTiled(vgg: Vgg19Features, tiling: Tiling, terms: readonly T
     dispose()
     throw e
   }
+  // Each kind with its index in the term list (where its value goes).
   const statTerms = prepared.flatMap((p, i) => (p.kind === 'statistics' ? [{ p, i }] : []))
   const imageTerms = prepared.flatMap((p, i) => (p.kind === 'image' ? [{ p, i }] : []))
   const statLayers = termLayers(statTerms.map(({ i }) => terms[i] as Term), o)
@@ -105,7 +106,7 @@ async function createTiled(vgg: Vgg19Features, tiling: Tiling, terms: readonly T
         throw new EvaluationAborted()
       }
       const statisticsOf = (feats: ReadonlyMap<ConvLayerName, tf.Tensor4D>, i: number): tf.Tensor[][] =>
-        statTerms.map(({ p }) => (p.kind === 'statistics' ? p.tileStatistics(feats, i) : []))
+        statTerms.map(({ p }) => p.tileStatistics(feats, i))
 
       // Pass 1: every statistics term's sums over the tiles at the current image.
       let sums: tf.Tensor[][] | null = null
@@ -120,7 +121,7 @@ async function createTiled(vgg: Vgg19Features, tiling: Tiling, terms: readonly T
       const D: tf.Tensor[][] = []
       statTerms.forEach(({ p, i }, k) => {
         const s = sums?.[k] ?? []
-        if (p.kind !== 'statistics' || s.length === 0) { D.push([]); return }
+        if (s.length === 0) { D.push([]); return }
         const r = tf.tidy(() => tf.valueAndGrads((...st: tf.Tensor[]) => p.value(st))(s))
         values[i] = r.value
         D.push(r.grads)
@@ -145,7 +146,6 @@ async function createTiled(vgg: Vgg19Features, tiling: Tiling, terms: readonly T
       }
       tf.dispose(D.flat())
       for (const { p, i } of imageTerms) {
-        if (p.kind !== 'image') continue
         const r = tf.tidy(() => tf.valueAndGrad((img: tf.Tensor) => p.value(img as tf.Tensor4D))(image))
         values[i] = r.value
         grad = accumulate(grad, r.grad as tf.Tensor4D)

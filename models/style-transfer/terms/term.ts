@@ -19,7 +19,8 @@ export interface Term {
   readonly weightOption: WeightOption
   /**
    * The VGG layers whose features the term reads, in the order its ONNX inputs follow (duplicates
-   * kept); empty for a term on the image itself. Also part of the ONNX session key.
+   * kept); empty for a term on the image itself. With the pooling and the image size they are
+   * the ONNX session key: anything else an ONNX term depends on must come in through its inputs.
    */
   layers(o: StyleTransferOptions): readonly ConvLayerName[]
   /** One-pass tfjs: targets computed once per scale, then a value per evaluation. */
