@@ -8,9 +8,11 @@ import { SessionCache, type SessionStats } from './session-cache.js'
 import type { NchwConv } from './vgg-nchw.js'
 
 /*
- * The Gatys objective on onnxruntime over plain Float32Arrays: no tfjs here, so that the same code
- * runs in the helper's process (onnx-objective.ts wraps it for the engine) and in the child
- * process that holds the sessions for one job (onnx-host.ts).
+ * The Gatys objective on onnxruntime over plain Float32Arrays: no tfjs tensors here (the terms'
+ * ONNX side is plain arithmetic), so that the same code runs in the helper's process
+ * (onnx-objective.ts wraps it for the engine) and in the child process that holds the sessions for
+ * one job (onnx-host.ts), which has no tfjs backend. The child still loads the tfjs-core module
+ * (through the term modules, as before through area-resize.ts and losses.ts).
  */
 
 /** An RGB image [1, h, w, 3] in 0..1, row-major, as a Float32Array. */
