@@ -123,7 +123,7 @@ async function main(): Promise<number> {
       signal: controller.signal,
       onProgress: (p) => {
         line.update(`scale ${p.scale}/${p.scales} ${p.width}x${p.height} it ${p.iteration}/${p.iterations} ${bar(p.done / p.total)} ` +
-          `loss ${p.loss.toFixed(3)} (c ${p.content.toFixed(3)} s ${p.style.toFixed(3)} tv ${p.tv.toFixed(3)}) ETA ${formatDuration(p.etaMs)}`)
+          `loss ${p.loss.toFixed(3)} (${Object.entries(p.parts).map(([term, v]) => `${term} ${v.toFixed(3)}`).join(' ')}) ETA ${formatDuration(p.etaMs)}`)
       }
     })
     line.done()

@@ -1,3 +1,4 @@
+import type { GraphAttr, GraphOps } from '../../models/style-transfer/terms/graph-ops.js'
 import { AttributeType, DataType, encodeModel, type AttributeMsg, type DataTypeCode, type Dim, type NodeMsg, type TensorMsg, type ValueInfoMsg } from './onnx-proto.js'
 
 /**
@@ -11,15 +12,8 @@ export const OPSET = 17
 /** IR version 8 goes with opset 17 (onnx/docs/Versioning.md); onnxruntime 1.30 reads up to 11. */
 export const IR_VERSION = 8
 
-export type Attr =
-  | { kind: 'int'; value: number }
-  | { kind: 'ints'; value: readonly number[] }
-  | { kind: 'float'; value: number }
-  | { kind: 'floats'; value: readonly number[] }
-
-export const int = (value: number): Attr => ({ kind: 'int', value })
-export const ints = (value: readonly number[]): Attr => ({ kind: 'ints', value })
-export const float = (value: number): Attr => ({ kind: 'float', value })
+export type Attr = GraphAttr
+export { int, ints, float } from '../../models/style-transfer/terms/graph-ops.js'
 
 function attribute(name: string, a: Attr): AttributeMsg {
   switch (a.kind) {
@@ -44,7 +38,7 @@ function bytesOf(a: Float32Array | BigInt64Array): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength)
 }
 
-export class GraphBuilder {
+export class GraphBuilder implements GraphOps {
   private readonly nodes: NodeMsg[] = []
   private readonly inits: TensorMsg[] = []
   private readonly inputs: ValueInfoMsg[] = []

@@ -1,14 +1,18 @@
+import { partsOf, termLayers, TERMS } from '../../models/style-transfer/terms/index.js'
+import type { Feed, LossParts, TargetOutputs, Term } from '../../models/style-transfer/terms/term.js'
 import type { ConvLayerName, StyleTransferOptions } from '../../models/style-transfer/types.js'
-import { CHANNELS, CONV_LAYERS } from '../../models/vgg19/layers.js'
-import { buildObjectiveGraph, buildTargetsGraph, EPS_LOSS, OBJ, TGT } from './gatys-graph.js'
+import { CONV_LAYERS } from '../../models/vgg19/layers.js'
+import { buildObjectiveGraph, buildTargetsGraph, OBJ, TARGETS_IMAGE, targetOutputs, termValue } from './gatys-graph.js'
 import type { OrtModule, OrtSession, OrtTensor, SessionConfig } from './ort-runtime.js'
 import { SessionCache, type SessionStats } from './session-cache.js'
-import { featureSize, type GraphLayout, type NchwConv } from './vgg-nchw.js'
+import type { NchwConv } from './vgg-nchw.js'
 
 /*
- * The Gatys objective on onnxruntime over plain Float32Arrays: no tfjs here, so that the same code
- * runs in the helper's process (onnx-objective.ts wraps it for the engine) and in the child
- * process that holds the sessions for one job (onnx-host.ts).
+ * The Gatys objective on onnxruntime over plain Float32Arrays: no tfjs tensors here (the terms'
+ * ONNX side is plain arithmetic), so that the same code runs in the helper's process
+ * (onnx-objective.ts wraps it for the engine) and in the child process that holds the sessions for
+ * one job (onnx-host.ts), which has no tfjs backend. The child still loads the tfjs-core module
+ * (through the term modules, as before through area-resize.ts and losses.ts).
  */
 
 /** An RGB image [1, h, w, 3] in 0..1, row-major, as a Float32Array. */
@@ -18,13 +22,14 @@ export interface ImagePlanes {
   w: number
 }
 
-/** The options the graphs and the loss coefficients read (plain data: it crosses processes). */
-export type CoreOptions = Pick<StyleTransferOptions,
-  'pooling' | 'contentLayer' | 'styleLayers' | 'styleLayerWeights' | 'styleBlend' | 'contentWeight' | 'styleWeight' | 'tvWeight'>
+/**
+ * The options the graphs and the terms' coefficients read: all of them, since any term may read
+ * its own (plain data: they cross into the child process).
+ */
+export type CoreOptions = StyleTransferOptions
 
-export const coreOptions = (o: CoreOptions): CoreOptions => ({
-  pooling: o.pooling, contentLayer: o.contentLayer, styleLayers: [...o.styleLayers], styleLayerWeights: [...o.styleLayerWeights],
-  styleBlend: [...o.styleBlend], contentWeight: o.contentWeight, styleWeight: o.styleWeight, tvWeight: o.tvWeight
+export const coreOptions = (o: StyleTransferOptions): CoreOptions => ({
+  ...o, styleLayers: [...o.styleLayers], styleLayerWeights: [...o.styleLayerWeights], styleBlend: [...o.styleBlend]
 })
 
 export interface CoreInputs {
@@ -34,7 +39,8 @@ export interface CoreInputs {
 }
 
 export interface CoreEvaluation {
-  parts: [number, number, number]
+  /** Each term's weighted value, keyed by term name. */
+  parts: LossParts
   /** d loss / d image, [1, H, W, 3]. */
   grad: Float32Array
 }
@@ -73,19 +79,9 @@ export interface OnnxCore {
   stats(): OnnxObjectiveStats
 }
 
-/** Normalised weights (sum 1), as ui/engine/objective.ts's normalise (not imported: it pulls in tfjs). */
-const normalise = (ws: readonly number[]): number[] => {
-  const total = ws.reduce((a, b) => a + b, 0)
-  return ws.map((w) => w / total)
-}
-
-const keyOf = (l: GraphLayout): string => `${l.pooling}|${l.contentLayer}|${l.styleLayers.join(',')}`
-
-function meanSquare(a: Float32Array): number {
-  let s = 0
-  for (let i = 0; i < a.length; i++) s += (a[i] as number) * (a[i] as number)
-  return s / a.length
-}
+/** The session key: pooling and every term's layers shape the graphs (sizes are added per objective). */
+const keyOf = (terms: readonly Term[], o: StyleTransferOptions): string =>
+  [o.pooling, ...terms.map((t) => `${t.name}:${t.layers(o).join(',')}`)].join('|')
 
 function outputData(out: Record<string, OrtTensor>, name: string): Float32Array {
   const t = out[name]
@@ -93,36 +89,23 @@ function outputData(out: Record<string, OrtTensor>, name: string): Float32Array 
   return t.data
 }
 
-interface Targets {
-  content: Float32Array
-  /** Blended, normalised Gram per distinct style layer. */
-  grams: Map<ConvLayerName, Float32Array>
+/**
+ * Runs the forward-only targets graph (one session with symbolic height and width serves every
+ * image and scale) on the content and on each style, fetching only what the terms read there.
+ */
+async function runTargets(ort: OrtModule, session: OrtSession, content: ImagePlanes, styles: readonly ImagePlanes[], terms: readonly Term[], o: CoreOptions):
+  Promise<{ content: Record<string, OrtTensor>; styles: Array<Record<string, OrtTensor>> }> {
+  const fetch = targetOutputs(terms, o)
+  const run = async ({ data, h, w }: ImagePlanes, names: string[]): Promise<Record<string, OrtTensor>> =>
+    names.length === 0 ? {} : session.run({ [TARGETS_IMAGE]: new ort.Tensor('float32', data, [1, h, w, 3]) }, names)
+  const out = { content: await run(content, fetch.content), styles: [] as Array<Record<string, OrtTensor>> }
+  for (const s of styles) out.styles.push(await run(s, fetch.styles))
+  return out
 }
 
-/**
- * Content features and blended style Grams, computed by the forward-only graph (one session with
- * symbolic height and width serves every image and scale). The Gram normalisation by H W and the
- * blend (styleBlend normalised to sum 1) are done here, in float64, as objective.ts does in float32.
- */
-async function computeTargets(ort: OrtModule, session: OrtSession, content: ImagePlanes, styles: readonly ImagePlanes[], o: CoreOptions): Promise<Targets> {
-  const run = ({ data, h, w }: ImagePlanes): Promise<Record<string, OrtTensor>> =>
-    session.run({ [TGT.image]: new ort.Tensor('float32', data, [1, h, w, 3]) })
-  const contentFeatures = outputData(await run(content), TGT.content)
-  const layers = [...new Set(o.styleLayers)]
-  const blend = normalise(o.styleBlend.length === styles.length ? o.styleBlend : styles.map(() => 1))
-  const sums = new Map<ConvLayerName, Float64Array>(layers.map((l) => [l, new Float64Array(CHANNELS[l] ** 2)]))
-  for (let i = 0; i < styles.length; i++) {
-    const s = styles[i] as ImagePlanes
-    const out = await run(s)
-    for (const l of layers) {
-      const [fh, fw] = featureSize(s.h, s.w, l)
-      const k = (blend[i] as number) / (fh * fw)
-      const raw = outputData(out, TGT.gram(l))
-      const acc = sums.get(l) as Float64Array
-      for (let q = 0; q < raw.length; q++) acc[q] = (acc[q] as number) + (raw[q] as number) * k
-    }
-  }
-  return { content: contentFeatures, grams: new Map([...sums].map(([l, a]) => [l, Float32Array.from(a)])) }
+/** One term's view of the targets graph's outputs on one image. */
+function outputsFor(term: Term, out: Record<string, OrtTensor>, img: ImagePlanes): TargetOutputs {
+  return { height: img.h, width: img.w, get: (key) => outputData(out, termValue(term, key)) }
 }
 
 function checkImage(img: ImagePlanes, what: string): void {
@@ -131,9 +114,10 @@ function checkImage(img: ImagePlanes, what: string): void {
 
 /**
  * One objective session per image size and layout, cached; targets from a forward-only session.
- * Same loss as createTfjsObjective (ui/engine/objective.ts); the graph is in gatys-graph.ts.
+ * Same loss as createTfjsObjective (models/style-transfer/objective.ts), from the same `terms`;
+ * the graphs are in gatys-graph.ts.
  */
-export function createOnnxCore(ort: OrtModule, convs: readonly NchwConv[], config: OnnxCoreConfig = {}): OnnxCore {
+export function createOnnxCore(ort: OrtModule, convs: readonly NchwConv[], config: OnnxCoreConfig = {}, terms: readonly Term[] = TERMS): OnnxCore {
   const deepest = config.deepest ?? 'conv5_1'
   const objectives = new SessionCache(ort, config, config.maxSessions ?? 6)
   // Targets sessions have symbolic sizes: one per layout is enough, keep two layouts.
@@ -145,40 +129,34 @@ export function createOnnxCore(ort: OrtModule, convs: readonly NchwConv[], confi
   return {
     async prepare({ content, styles, options: o }) {
       if (disposed) throw new Error('the ONNX objective factory was disposed')
-      const layout: GraphLayout = { pooling: o.pooling, contentLayer: o.contentLayer, styleLayers: o.styleLayers }
-      for (const l of [o.contentLayer, ...o.styleLayers]) {
+      for (const l of termLayers(terms, o)) {
         if (CONV_LAYERS.indexOf(l) > CONV_LAYERS.indexOf(deepest)) throw new Error(`layer ${l} is deeper than the ONNX objective's deepest layer ${deepest}`)
       }
       checkImage(content, 'content')
       styles.forEach((s, i) => checkImage(s, `style ${i + 1}`))
       const { h: H, w: W } = content
+      const key = keyOf(terms, o)
 
       const t0 = performance.now()
-      const tLease = await targetSessions.acquire(keyOf(layout), () => buildTargetsGraph({ ...layout, convs: graphConvs }))
-      let targets: Targets
+      const tLease = await targetSessions.acquire(key, () => buildTargetsGraph({ convs: graphConvs, options: o, terms }))
+      let feeds: Record<string, OrtTensor>
       try {
-        targets = await computeTargets(ort, tLease.session, content, styles, o)
+        const out = await runTargets(ort, tLease.session, content, styles, terms, o)
+        // Each term's inputs (targets, coefficients) from its outputs, under its own names.
+        feeds = Object.fromEntries(terms.flatMap((term) => {
+          const own: Record<string, Feed> = term.onnx.feeds({
+            options: o, height: H, width: W,
+            content: outputsFor(term, out.content, content),
+            styles: out.styles.map((r, i) => outputsFor(term, r, styles[i] as ImagePlanes))
+          })
+          return Object.entries(own).map(([k, f]) => [termValue(term, k), new ort.Tensor('float32', f.data, f.dims)])
+        }))
       } finally {
         tLease.done()
       }
       targetsMs += performance.now() - t0
 
-      const lease = await objectives.acquire(`${H}x${W}|${keyOf(layout)}`, () => buildObjectiveGraph({ ...layout, height: H, width: W, convs: graphConvs }))
-      // Coefficients: each loss term is k * (sum of squares), see gatys-graph.ts.
-      const scalar = (v: number): OrtTensor => new ort.Tensor('float32', Float32Array.of(v), [])
-      const [cc, ch, cw] = [CHANNELS[o.contentLayer], ...featureSize(H, W, o.contentLayer)]
-      const feeds: Record<string, OrtTensor> = {
-        [OBJ.contentTarget]: new ort.Tensor('float32', targets.content, [1, cc, ch, cw]),
-        [OBJ.kContent]: scalar(o.contentWeight / ((meanSquare(targets.content) + EPS_LOSS) * targets.content.length)),
-        [OBJ.kTv]: scalar(o.tvWeight)
-      }
-      const layerWeights = normalise(o.styleLayerWeights)
-      o.styleLayers.forEach((l, j) => {
-        const gt = targets.grams.get(l) as Float32Array
-        const c = CHANNELS[l]
-        feeds[OBJ.gramTarget(j)] = new ort.Tensor('float32', gt, [c, c])
-        feeds[OBJ.kStyle(j)] = scalar(((layerWeights[j] as number) * o.styleWeight) / ((meanSquare(gt) + EPS_LOSS) * c * c))
-      })
+      const lease = await objectives.acquire(`${H}x${W}|${key}`, () => buildObjectiveGraph({ height: H, width: W, convs: graphConvs, options: o, terms }))
       let live = true
 
       return {
@@ -186,8 +164,7 @@ export function createOnnxCore(ort: OrtModule, convs: readonly NchwConv[], confi
           if (!live) throw new Error('this ONNX objective was disposed')
           if (image.length !== H * W * 3) throw new Error(`this objective was built for ${W}x${H} images, got ${image.length} floats`)
           const out = await lease.session.run({ ...feeds, [OBJ.image]: new ort.Tensor('float32', image, [1, H, W, 3]) })
-          const p = outputData(out, OBJ.parts)
-          return { parts: [p[0] as number, p[1] as number, p[2] as number], grad: outputData(out, OBJ.grad) }
+          return { parts: partsOf(terms, outputData(out, OBJ.parts)), grad: outputData(out, OBJ.grad) }
         },
         dispose() {
           if (!live) return

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Objective, ObjectiveFactory, ObjectiveInputs } from '../../models/style-transfer/objective.js'
+import { totalOf } from '../../models/style-transfer/terms/index.js'
 import type { VggWeights } from '../../models/style-transfer/types.js'
 import { coreOptions, createOnnxCore, type ImagePlanes, type OnnxCore, type OnnxCoreConfig, type OnnxObjectiveStats } from './onnx-core.js'
 import { createProcessCore } from './onnx-process.js'
@@ -50,7 +51,7 @@ function wrapCore(core: OnnxCore): OnnxObjectiveFactory {
         if (h !== H || w !== W) throw new Error(`this objective was built for ${W}x${H} images, got ${w}x${h}`)
         const { parts, grad } = await objective.evaluate(data)
         // The caller owns (and disposes) the gradient tensor, as with the tfjs objective.
-        return { loss: parts[0] + parts[1] + parts[2], parts, grad: tf.tensor4d(grad, [1, H, W, 3]) }
+        return { loss: totalOf(parts), parts, grad: tf.tensor4d(grad, [1, H, W, 3]) }
       },
       dispose() {
         if (!live) return
@@ -68,7 +69,7 @@ function wrapCore(core: OnnxCore): OnnxObjectiveFactory {
 
 /**
  * The Gatys objective (loss and image gradient) on onnxruntime-node, as an engine ObjectiveFactory.
- * Same loss as createTfjsObjective (ui/engine/objective.ts); the graph is in gatys-graph.ts, the
+ * Same loss as createTfjsObjective (models/style-transfer/objective.ts), from the same terms; the graph is in gatys-graph.ts, the
  * sessions and targets in onnx-core.ts. Rejects when onnxruntime-node cannot load (use
  * probeOnnxRuntime or chooseOnnxObjective first).
  */

@@ -1,5 +1,5 @@
-import type { ConvLayerName, Pooling, VggWeights } from '../../models/style-transfer/types.js'
-import { CONV_LAYERS, POOL_AFTER, layersUpTo } from '../../models/vgg19/layers.js'
+import type { ConvLayerName, VggWeights } from '../../models/style-transfer/types.js'
+import { layersUpTo } from '../../models/vgg19/layers.js'
 
 /** One VGG-19 conv layer in ONNX's layout: kernel OIHW [out, in, 3, 3], bias [out]. */
 export interface NchwConv {
@@ -44,26 +44,4 @@ export async function toNchwWeights(weights: VggWeights, deepest: ConvLayerName)
   return out
 }
 
-/** Spatial size of a layer's feature map for an h x w input (each 2x2 'valid' pool floors). */
-export function featureSize(h: number, w: number, layer: ConvLayerName): [number, number] {
-  const idx = CONV_LAYERS.indexOf(layer)
-  for (let i = 0; i < idx; i++) {
-    if (POOL_AFTER.has(CONV_LAYERS[i] as ConvLayerName)) {
-      h = Math.floor(h / 2)
-      w = Math.floor(w / 2)
-    }
-  }
-  return [h, w]
-}
-
-/** The loss terms of one run, as the graphs need them (the options that change the graph's shape). */
-export interface GraphLayout {
-  pooling: Pooling
-  contentLayer: ConvLayerName
-  styleLayers: readonly ConvLayerName[]
-}
-
-/** Index of the deepest layer a layout needs. */
-export function lastLayerIndex(l: GraphLayout): number {
-  return Math.max(...[l.contentLayer, ...l.styleLayers].map((n) => CONV_LAYERS.indexOf(n)))
-}
+export { featureSize } from '../../models/vgg19/layers.js'

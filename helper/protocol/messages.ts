@@ -52,7 +52,10 @@ export interface ProgressMessage {
   scale: number; scales: number; width: number; height: number
   iteration: number; iterations: number; done: number; total: number
   loss: number; elapsedMs: number; etaMs: number
+  /** Every loss term's weighted value, in the engine's term order (they sum to loss). */
+  parts: readonly LossPart[]
 }
+export interface LossPart { term: string; value: number }
 /** Binary frame: header, then pixels (format says which). */
 export interface PreviewMessage { type: 'preview'; id: string; format: PixelFormat; width: number; height: number; done: number; total: number }
 /** Binary frame: header, then the PNG. */
@@ -104,7 +107,8 @@ const serverSchemas: { [K in ServerMessage['type']]: Schema<Extract<ServerMessag
   started: object({ type: literal('started'), id, width: side, height: side, total: count }),
   progress: object({
     type: literal('progress'), id, scale: count, scales: count, width: side, height: side,
-    iteration: count, iterations: count, done: count, total: count, loss: number, elapsedMs: number, etaMs: number
+    iteration: count, iterations: count, done: count, total: count, loss: number, elapsedMs: number, etaMs: number,
+    parts: arrayOf(object({ term: id, value: number }), 0, 64)
   }),
   preview: object({ type: literal('preview'), id, format: pixelFormat, width: side, height: side, done: count, total: count }),
   result: object({

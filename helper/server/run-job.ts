@@ -36,7 +36,8 @@ export async function runJob(job: Job, engine: StyleTransfer, timing: RunTiming)
     sink.json({
       type: 'progress', id, scale: p.scale, scales: p.scales, width: p.width, height: p.height,
       iteration: p.iteration, iterations: p.iterations, done: p.done, total: p.total,
-      loss: p.loss, elapsedMs: p.elapsedMs, etaMs: p.etaMs
+      loss: p.loss, elapsedMs: p.elapsedMs, etaMs: p.etaMs,
+      parts: Object.entries(p.parts).map(([term, value]) => ({ term, value }))
     })
   }
   const onPreview = (image: RgbaImage, p: Progress): void => {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { areaResize, viewSize } from './area-resize.js'
 
 /**
- * Loss terms. Gatys et al. (2015) sum squared errors with 1/(4 N^2 M^2) for style and 1/2 for
+ * Loss primitives (terms/ assembles them into the loss terms). Gatys et al. (2015) sum squared errors with 1/(4 N^2 M^2) for style and 1/2 for
  * content, so the balance of the terms shifts with image size and layer width. Here every term is
  * a ratio that does not depend on size or aspect ratio (issue: same weights, same balance):
  * - Gram matrices are averages over positions (divided by H*W), so they estimate the same
@@ -13,7 +13,26 @@ import { areaResize, viewSize } from './area-resize.js'
  *   (long side / 256)^2; above 256 px half of it on a 256 px view of the image (see tvLoss).
  */
 
-const EPS = 1e-8
+/** Keeps every normaliser away from 0 (an all-black target, an empty mask); shared by all engines. */
+export const EPS = 1e-8
+
+/** Normalised weights (sum 1). */
+export function normalise(ws: readonly number[]): number[] {
+  const total = ws.reduce((a, b) => a + b, 0)
+  return ws.map((w) => w / total)
+}
+
+/** Each style image's share of the blended statistics: styleBlend normalised, or equal shares. */
+export function styleShares(styleBlend: readonly number[], styles: number): number[] {
+  return normalise(styleBlend.length === styles ? styleBlend : Array.from({ length: styles }, () => 1))
+}
+
+/** Mean square of plain floats (in float64), as meanSquare computes for a tensor. */
+export function meanSquareOf(a: Float32Array): number {
+  let s = 0
+  for (let i = 0; i < a.length; i++) s += (a[i] as number) * (a[i] as number)
+  return s / a.length
+}
 
 /**
  * Gram matrix of features [1, H, W, C] as F^T F / (H W), shape [C, C]. With a mask [1, H, W, 1]

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { contentLoss, gram, maskedMeanSquare, meanSquare, styleLoss, tvLoss } from './losses.js'
+import { partsOf, termLayers, TERMS, totalOf } from './terms/index.js'
+import type { PreparedTerm, Term } from './terms/term.js'
 import type { Evaluation } from './optimizers.js'
 import type { AbortSignalLike, ConvLayerName, StyleTransferOptions } from './types.js'
 import { maskPyramid, type Vgg19Features } from '../vgg19/features.js'
@@ -42,55 +43,37 @@ export class EvaluationAborted extends Error {
 
 export type ObjectiveFactory = ((inputs: ObjectiveInputs) => Promise<Objective>) & { supportsMasks?: boolean }
 
-/** Normalised weights (sum 1). */
-export function normalise(ws: readonly number[]): number[] {
-  const total = ws.reduce((a, b) => a + b, 0)
-  return ws.map((w) => w / total)
-}
+export { normalise } from './losses.js'
+export { styleTargets } from './terms/style.js'
 
-/** Style targets: per layer, the blend of the styles' Gram matrices (statistics, not images). */
-export function styleTargets(vgg: Vgg19Features, styles: readonly tf.Tensor4D[], o: StyleTransferOptions, masks: ReadonlyArray<tf.Tensor4D | null> = []): tf.Tensor2D[] {
-  const blend = normalise(o.styleBlend.length === styles.length ? o.styleBlend : styles.map(() => 1))
-  return tf.tidy(() => {
-    const sums = o.styleLayers.map(() => null as tf.Tensor2D | null)
-    styles.forEach((style, i) => {
-      const feats = vgg.extract(style, o.styleLayers, o.pooling)
-      const mask = masks[i] ?? null
-      const pyramid = mask === null ? null : maskPyramid(mask, o.styleLayers)
-      o.styleLayers.forEach((l, j) => {
-        const g = tf.mul(gram(feats.get(l) as tf.Tensor4D, pyramid?.get(l) ?? null), blend[i] as number) as tf.Tensor2D
-        const prev = sums[j] ?? null
-        sums[j] = prev === null ? g : (tf.add(prev, g) as tf.Tensor2D)
-      })
-    })
-    return sums as tf.Tensor2D[]
-  })
-}
-
-export function createTfjsObjective(vgg: Vgg19Features): ObjectiveFactory {
+/**
+ * The tfjs objective: every term of `terms` (default TERMS) prepares its targets once per scale;
+ * each evaluation extracts the features all of them read in one pass and differentiates the sum.
+ */
+export function createTfjsObjective(vgg: Vgg19Features, terms: readonly Term[] = TERMS): ObjectiveFactory {
   const factory: ObjectiveFactory = async ({ content, styles, options: o, contentMask = null, styleMasks = [] }) => {
-    const layers = [...new Set([o.contentLayer, ...o.styleLayers])]
+    const layers = termLayers(terms, o)
     // The content mask at every layer's resolution, kept for the whole scale (not in a tidy: tidy
     // does not look inside a Map and would free them).
     const masks = contentMask === null ? null : maskPyramid(contentMask, layers)
-    const maskAt = (l: ConvLayerName): tf.Tensor4D | null => masks?.get(l) ?? null
-    const contentTarget = tf.tidy(() => vgg.extract(content, [o.contentLayer], o.pooling).get(o.contentLayer) as tf.Tensor4D)
-    const grams = styleTargets(vgg, styles, o, styleMasks)
-    const contentNorm = await maskedMeanSquare(contentTarget, maskAt(o.contentLayer))
-    const gramNorms = await Promise.all(grams.map(meanSquare))
-    const layerWeights = normalise(o.styleLayerWeights)
+    const contentMaskAt = (l: ConvLayerName): tf.Tensor4D | null => masks?.get(l) ?? null
+    const prepared: PreparedTerm[] = []
+    const dispose = (): void => {
+      for (const p of prepared) p.dispose()
+      if (masks !== null) for (const m of new Set(masks.values())) if (m !== contentMask) m.dispose()
+    }
+    try {
+      for (const term of terms) prepared.push(await term.prepare({ vgg, content, styles, options: o, contentMaskAt, styleMasks }))
+    } catch (e) {
+      dispose()
+      throw e
+    }
 
     const lossFn = (img: tf.Tensor, keepParts: (p: tf.Tensor) => void): tf.Scalar => {
       const feats = vgg.extract(img as tf.Tensor4D, layers, o.pooling)
-      const c = tf.mul(contentLoss(feats.get(o.contentLayer) as tf.Tensor, contentTarget, contentNorm, maskAt(o.contentLayer)), o.contentWeight)
-      let s: tf.Tensor = tf.scalar(0)
-      o.styleLayers.forEach((l, j) => {
-        const term = styleLoss(gram(feats.get(l) as tf.Tensor4D, maskAt(l)), grams[j] as tf.Tensor2D, gramNorms[j] as number)
-        s = tf.add(s, tf.mul(term, (layerWeights[j] as number) * o.styleWeight))
-      })
-      const tv = tf.mul(tvLoss(img as tf.Tensor4D), o.tvWeight)
-      keepParts(tf.keep(tf.stack([c, s, tv])))
-      return tf.addN([c, s, tv]) as tf.Scalar
+      const values = prepared.map((p) => p.value(feats, img as tf.Tensor4D))
+      keepParts(tf.keep(tf.stack(values)))
+      return tf.addN(values) as tf.Scalar
     }
 
     return {
@@ -103,14 +86,10 @@ export function createTfjsObjective(vgg: Vgg19Features): ObjectiveFactory {
         const p = parts as unknown as tf.Tensor
         const values = await p.data()
         p.dispose()
-        const triple = [values[0] as number, values[1] as number, values[2] as number] as const
-        return { loss: triple[0] + triple[1] + triple[2], parts: triple, grad }
+        const named = partsOf(terms, values)
+        return { loss: totalOf(named), parts: named, grad }
       },
-      dispose() {
-        contentTarget.dispose()
-        for (const g of grams) g.dispose()
-        if (masks !== null) for (const m of new Set(masks.values())) if (m !== contentMask) m.dispose()
-      }
+      dispose
     }
   }
   factory.supportsMasks = true

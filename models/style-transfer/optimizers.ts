@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { readScalar } from './losses.js'
+import type { LossParts } from './terms/term.js'
 
 /** Loss and gradient at a point; the caller owns (and disposes) `grad`. */
 export interface Evaluation {
   loss: number
-  /** Loss terms reported to the user (content, style, tv), already weighted. */
-  parts: readonly [number, number, number]
+  /** Loss terms reported to the user, keyed by term name (terms/index.ts), already weighted. */
+  parts: LossParts
   grad: tf.Tensor
 }
 export type Evaluate = (x: tf.Tensor) => Promise<Evaluation>
@@ -14,7 +15,7 @@ export interface StepResult {
   /** The new iterate; the stepper keeps no reference the caller must respect beyond the next step. */
   x: tf.Tensor
   loss: number
-  parts: readonly [number, number, number]
+  parts: LossParts
 }
 
 /** One optimiser over tensors of a fixed shape. `step` never disposes its input. */
@@ -90,7 +91,7 @@ function axpy(q: tf.Tensor, v: tf.Tensor, k: number): tf.Tensor {
  */
 export function createLbfgs(lr = 1, history = 10, c1 = 1e-4, maxBacktracks = 6): Stepper {
   let pairs: Pair[] = []
-  let cache: { x: tf.Tensor; loss: number; parts: readonly [number, number, number]; grad: tf.Tensor } | null = null
+  let cache: { x: tf.Tensor; loss: number; parts: LossParts; grad: tf.Tensor } | null = null
   const clearCache = (): void => {
     if (cache !== null) cache.grad.dispose()
     cache = null

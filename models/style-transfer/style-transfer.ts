@@ -159,7 +159,7 @@ export function createStyleTransfer(weights: VggWeights, init: StyleTransferInit
           const progress: Progress = {
             scale: si + 1, scales: plan.scales.length, width, height,
             iteration: it, iterations: scale.iterations, done, total: plan.total,
-            loss: r.loss, content: r.parts[0], style: r.parts[1], tv: r.parts[2], elapsedMs,
+            loss: r.loss, parts: r.parts, elapsedMs,
             etaMs: (elapsedMs / pixelIterationsDone) * (pixelIterationsTotal - pixelIterationsDone)
           }
           onProgress?.(progress)

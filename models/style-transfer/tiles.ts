@@ -10,6 +10,9 @@
  */
 export const ALIGN = 16
 
+/** How an image of a given size is cut into tiles. */
+export type Tiling = (width: number, height: number) => Tile[]
+
 export interface TileConfig {
   /** Longest side of a tile (core plus margins) in pixels. */
   size: number

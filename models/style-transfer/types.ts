@@ -1,4 +1,7 @@
+import type { ConvLayerName, Pooling } from '../vgg19/types.js'
+import type { LossParts } from './terms/term.js'
 export type { ConvLayerName, Pooling, VggWeights } from '../vgg19/types.js'
+export type { LossParts } from './terms/term.js'
 
 /** An image as it crosses every boundary: 8-bit RGBA, row-major, no padding. */
 export interface RgbaImage {
@@ -22,9 +25,8 @@ export interface Progress {
   done: number
   total: number
   loss: number
-  content: number
-  style: number
-  tv: number
+  /** Every loss term's value, weighted, keyed by term name in the terms' order; they sum to loss. */
+  parts: LossParts
   elapsedMs: number
   /** Estimated time left, from the measured cost per pixel-iteration so far. */
   etaMs: number

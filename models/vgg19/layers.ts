@@ -28,3 +28,15 @@ export function layersUpTo(wanted: readonly ConvLayerName[]): ConvLayerName[] {
   const last = Math.max(...wanted.map((l) => CONV_LAYERS.indexOf(l)))
   return CONV_LAYERS.slice(0, last + 1)
 }
+
+/** Spatial size of a layer's feature map for an h x w input (each 2x2 'valid' pool floors). */
+export function featureSize(h: number, w: number, layer: ConvLayerName): [number, number] {
+  const idx = CONV_LAYERS.indexOf(layer)
+  for (let i = 0; i < idx; i++) {
+    if (POOL_AFTER.has(CONV_LAYERS[i] as ConvLayerName)) {
+      h = Math.floor(h / 2)
+      w = Math.floor(w / 2)
+    }
+  }
+  return [h, w]
+}

@@ -10,7 +10,7 @@ const rosenbrock: Evaluate = async (x) => {
   const [a, b] = Array.from(await x.data()) as [number, number]
   const loss = (1 - a) ** 2 + 100 * (b - a * a) ** 2
   const grad = tf.tensor([-2 * (1 - a) - 400 * a * (b - a * a), 200 * (b - a * a)])
-  return { loss, parts: [loss, 0, 0], grad }
+  return { loss, parts: { content: loss }, grad }
 }
 
 async function run(stepper: ReturnType<typeof createLbfgs>, start: number[], evaluate: Evaluate, iterations: number): Promise<{ x: number[]; loss: number }> {
@@ -43,7 +43,7 @@ test('L-BFGS solves an ill-conditioned quadratic within 30 iterations', async ()
   const quadratic: Evaluate = async (x) => {
     const v = Array.from(await x.data())
     const loss = v.reduce((a, xi, i) => a + 0.5 * d[i]! * (xi - c[i]!) ** 2, 0)
-    return { loss, parts: [loss, 0, 0], grad: tf.tensor(v.map((xi, i) => d[i]! * (xi - c[i]!))) }
+    return { loss, parts: { content: loss }, grad: tf.tensor(v.map((xi, i) => d[i]! * (xi - c[i]!))) }
   }
   // A numpy transcription of the same algorithm reaches 1e-8 at iteration 25 (the first step is
   // scaled by 1/|g|_1, so curvature is learnt over the first iterations).
@@ -54,7 +54,7 @@ test('L-BFGS solves an ill-conditioned quadratic within 30 iterations', async ()
 test('Adam: the first step moves every coordinate by lr against the gradient sign, clamped to 0..1', async () => {
   const adam = createAdam(0.1)
   const x = tf.tensor([0.5, 0.5, 0.05])
-  const evaluate: Evaluate = async () => ({ loss: 1, parts: [1, 0, 0], grad: tf.tensor([2, -0.001, 5]) })
+  const evaluate: Evaluate = async () => ({ loss: 1, parts: { content: 1 }, grad: tf.tensor([2, -0.001, 5]) })
   const r = await adam.step(x, evaluate)
   const v = Array.from(await r.x.data())
   // bias-corrected m/sqrt(v) = sign(g) on the first step

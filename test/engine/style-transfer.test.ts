@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createStyleTransfer, planRun, resolveOptions, type StyleTransfer } from '../../models/style-transfer/index.js'
+import { createStyleTransfer, planRun, resolveOptions, TERMS, totalOf, type StyleTransfer } from '../../models/style-transfer/index.js'
 import { createTfjsObjective } from '../../models/style-transfer/objective.js'
 import { createVgg19Features } from '../../models/vgg19/features.js'
 import type { Progress, RgbaImage } from '../../models/style-transfer/types.js'
@@ -35,7 +35,9 @@ test('a run reports progress, returns the requested size and leaves no tensor be
   assert.equal(r.stopped, false)
   assert.deepEqual(records.map((p) => p.done), [1, 2, 3, 4, 5, 6, 7])
   assert.deepEqual(records.map((p) => `${p.scale}/${p.scales}:${p.iteration}/${p.iterations}`), ['1/3:1/3', '1/3:2/3', '1/3:3/3', '2/3:1/2', '2/3:2/2', '3/3:1/2', '3/3:2/2'])
-  assert.ok(records.every((p) => p.total === 7 && p.etaMs >= 0 && Number.isFinite(p.loss) && p.loss === p.content + p.style + p.tv))
+  assert.ok(records.every((p) => p.total === 7 && p.etaMs >= 0 && Number.isFinite(p.loss) && p.loss === totalOf(p.parts)))
+  // Every term of the loss is reported, in the terms' order.
+  assert.ok(records.every((p) => Object.keys(p.parts).join() === TERMS.map((t) => t.name).join()))
   assert.equal(records[records.length - 1]!.etaMs, 0)
   // previews at iteration 2 of each scale
   assert.deepEqual(previews.map((p) => `${p.width}x${p.height}`), ['24x16', '34x23', '48x32'])
@@ -147,7 +149,7 @@ test('going on from an image skips the scales below it, starts from it and keeps
   }
   assert.ok(distToGrey(cont.image) < distToGrey(fresh.image) / 2, `${distToGrey(cont.image)} vs ${distToGrey(fresh.image)}`)
   // The content stays the target: the content term still measures the distance to the gradient.
-  assert.ok(records[0]!.content > 0.05, `content term ${records[0]!.content}`)
+  assert.ok(records[0]!.parts.content! > 0.05, `content term ${records[0]!.parts.content}`)
   await assert.rejects(engine.stylizeAsync(content, [checker(16, 16)], options, { startFrom: draw(0, 0, () => [0, 0, 0, 0]) }), /^ImageError: Start image has no pixels \(0x0\)/)
   assertBaseline('after going on from an image')
 })

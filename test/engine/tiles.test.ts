@@ -8,6 +8,7 @@ import { createStyleTransfer } from '../../models/style-transfer/style-transfer.
 import { createRng } from '../../models/style-transfer/rng.js'
 import { createTiledObjectiveWith, createTiledTfjsObjective } from '../../models/style-transfer/tiled-objective.js'
 import { ALIGN, coreSize, tileGrid, type Tile } from '../../models/style-transfer/tiles.js'
+import { TERMS } from '../../models/style-transfer/terms/index.js'
 import { checker, gradient, realWeights, relL2, samplePair, tf, useWasm } from '../support/tf.js'
 
 before(useWasm)
@@ -65,7 +66,8 @@ test('tiled evaluation is exactly the whole-image loss and gradient when tiles s
   const x = startPoint(64, 64)
   const a = await plain.evaluate(x)
   const b = await tiled.evaluate(x)
-  for (let i = 0; i < 3; i++) assert.ok(Math.abs(a.parts[i]! - b.parts[i]!) <= 1e-4 * Math.abs(a.parts[i]!) + 1e-7, `part ${i}: ${a.parts[i]} vs ${b.parts[i]}`)
+  assert.deepEqual(Object.keys(b.parts), TERMS.map((t) => t.name))
+  for (const [name, pa] of Object.entries(a.parts)) assert.ok(Math.abs(pa - b.parts[name]!) <= 1e-4 * Math.abs(pa) + 1e-7, `${name}: ${pa} vs ${b.parts[name]}`)
   const err = relL2(await b.grad.data() as Float32Array, await a.grad.data() as Float32Array)
   assert.ok(err < 1e-4, `gradient relative L2 ${err}`)
   tf.dispose([a.grad, b.grad, x, content, style])

@@ -4,6 +4,7 @@ import type { HelperServer } from '../../helper/server/create-helper-server.js'
 import { decodeImage } from '../../helper/image-io.js'
 import { startServer, TestClient, tiny } from './support.js'
 import { checker, gradient, tf } from '../support/tf.js'
+import { TERMS } from '../../models/style-transfer/terms/index.js'
 
 let server: HelperServer
 let baseline = 0
@@ -50,6 +51,10 @@ test('a small job end to end: started, progress, previews, a result PNG of the r
   assert.equal(preview?.payload?.length, 48 * 32 * 4)
   const last = c.received.filter((r) => r.msg.type === 'progress').at(-1)?.msg
   assert.ok(last?.type === 'progress' && last.done === 2 && last.total === 2 && Number.isFinite(last.loss))
+  // Every loss term travels with the progress, in the engine's order, and they add up to the loss.
+  assert.deepEqual(last.parts.map((p) => p.term), TERMS.map((t) => t.name))
+  assert.equal(last.parts.reduce((sum, p) => sum + p.value, 0), last.loss)
+  assert.ok(last.parts.find((p) => p.term === 'style')!.value > 0)
   assert.deepEqual(c.invalid, [])
   await c.close()
   assertBaseline('after a job')

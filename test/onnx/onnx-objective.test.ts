@@ -5,6 +5,7 @@ import { chooseNodeBackend } from '../../helper/backend.js'
 import { chooseOnnxObjective, createOnnxObjective, probeOnnxRuntime, type OnnxObjectiveFactory } from '../../helper/onnx/index.js'
 import { loadWeightsFromDir } from '../../helper/weights-dir.js'
 import { createTfjsObjective, type ObjectiveFactory } from '../../models/style-transfer/objective.js'
+import { TERMS, tvTerm, type Term } from '../../models/style-transfer/terms/index.js'
 import { resolveOptions } from '../../models/style-transfer/resolve-options.js'
 import type { Pooling, StyleTransferOptions, VggWeights } from '../../models/style-transfer/types.js'
 import { createVgg19Features, type Vgg19Features } from '../../models/vgg19/features.js'
@@ -41,7 +42,7 @@ after(async () => {
 
 interface Comparison {
   lossRel: number
-  partsRel: number[]
+  partsRel: Record<string, number>
   gradRelL2: number
   /** Largest per-element gradient error over the reference gradient's RMS (error-map peak). */
   gradPeak: number
@@ -84,7 +85,11 @@ async function compare(h: number, w: number, options: Partial<StyleTransferOptio
     }
     return {
       lossRel: Math.abs(ea.loss - eb.loss) / Math.abs(ea.loss),
-      partsRel: ea.parts.map((p, i) => (p === 0 ? Math.abs(eb.parts[i] as number) : Math.abs(p - (eb.parts[i] as number)) / Math.abs(p))),
+      partsRel: Object.fromEntries(Object.entries(ea.parts).map(([k, p]) => {
+        const q = eb.parts[k]
+        assert.ok(q !== undefined, `the ONNX objective reports no ${k} term`)
+        return [k, p === 0 ? Math.abs(q) : Math.abs(p - q) / Math.abs(p)]
+      })),
       gradRelL2: Math.sqrt(num / den),
       gradPeak: peak,
       outliers
@@ -97,7 +102,7 @@ async function compare(h: number, w: number, options: Partial<StyleTransferOptio
 }
 
 const fmt = (c: Comparison): string =>
-  `loss rel ${c.lossRel.toExponential(2)}, parts rel [${c.partsRel.map((p) => p.toExponential(2)).join(', ')}], ` +
+  `loss rel ${c.lossRel.toExponential(2)}, parts rel {${Object.entries(c.partsRel).map(([k, p]) => `${k} ${p.toExponential(2)}`).join(', ')}}, ` +
   `grad rel L2 ${c.gradRelL2.toExponential(2)}, error-map peak ${c.gradPeak.toExponential(2)} x RMS, ${c.outliers} elements > 1e-2 x RMS`
 
 describe('ONNX objective matches the tfjs objective', () => {
@@ -115,11 +120,13 @@ describe('ONNX objective matches the tfjs objective', () => {
     }
   }
 
-  // With the default weights the style term dominates; each term alone shows its own gradient.
+  // With the default weights the style term dominates; each term alone (every other weighted 0)
+  // shows its own gradient. Over TERMS, so a new term is compared as soon as it is listed.
+  const only = (term: Term): Partial<StyleTransferOptions> =>
+    Object.fromEntries(TERMS.map((t) => [t.weightOption, t === term ? 1 : 0]))
   const alone: Array<[string, Partial<StyleTransferOptions>]> = [
-    ['content only', { contentWeight: 1, styleWeight: 0, tvWeight: 0 }],
-    ['style only', { contentWeight: 0, styleWeight: 1, tvWeight: 0 }],
-    ['tv only', { contentWeight: 0, styleWeight: 0, tvWeight: 1 }],
+    ...TERMS.map((t): [string, Partial<StyleTransferOptions>] => [`${t.name} only`, only(t)]),
+    ['every term', Object.fromEntries(TERMS.map((t) => [t.weightOption, 1]))],
     // Content layer among the style layers, a repeated style layer, unequal weights.
     ['shared and repeated layers', { contentLayer: 'conv3_1', styleLayers: ['conv1_1', 'conv3_1', 'conv3_1', 'conv2_1'], styleLayerWeights: [1, 2, 3, 4], tvWeight: 5 }]
   ]
@@ -128,13 +135,14 @@ describe('ONNX objective matches the tfjs objective', () => {
       const c = await compare(36, 52, { ...options, pooling: 'max' }, false)
       t.diagnostic(fmt(c))
       assert.ok(c.lossRel < LOSS_TOL, `loss relative error ${c.lossRel}`)
+      for (const [term, rel] of Object.entries(c.partsRel)) assert.ok(rel < LOSS_TOL, `${term} part relative error ${rel}`)
       assert.ok(c.gradRelL2 < GRAD_TOL, `gradient relative L2 error ${c.gradRelL2}`)
     })
   }
 
   // Wider than TV_VIEW: the TV term goes through the area-resampled view (MatMuls both ways).
   test('300x40, tv only, measured on the 256 px view', async (t) => {
-    const c = await compare(40, 300, { contentWeight: 0, styleWeight: 0, tvWeight: 1, pooling: 'max' }, false)
+    const c = await compare(40, 300, { ...only(tvTerm), pooling: 'max' }, false)
     t.diagnostic(fmt(c))
     assert.ok(c.lossRel < LOSS_TOL, `loss relative error ${c.lossRel}`)
     assert.ok(c.gradRelL2 < GRAD_TOL, `gradient relative L2 error ${c.gradRelL2}`)

@@ -97,7 +97,8 @@ export async function runOnHelperAsync(
       lastDone = p.done
       events.onProgress({
         scale: p.scale, scales: p.scales, width: p.width, height: p.height, iteration: p.iteration, iterations: p.iterations,
-        done: p.done, total: p.total, loss: p.loss, content: 0, style: 0, tv: 0, elapsedMs: p.elapsedMs, etaMs: p.etaMs
+        done: p.done, total: p.total, loss: p.loss, parts: Object.fromEntries(p.parts.map(({ term, value }) => [term, value])),
+        elapsedMs: p.elapsedMs, etaMs: p.etaMs
       })
     },
     onPreview: (frame) => {
