@@ -26,7 +26,7 @@ import { chooseOnnxObjective, probeOnnxRuntime, type OnnxObjectiveStats } from '
  */
 export type NodeBackend = 'tensorflow-gpu' | 'webgpu' | 'onnx' | 'tensorflow' | 'wasm' | 'cpu'
 
-export interface BackendChoice {
+export interface NodeBackendChoice {
   backend: NodeBackend
   /** tfjs backend name as registered. */
   tfjsName: string
@@ -78,7 +78,7 @@ async function tryBackend(b: NodeBackend, asked: boolean): Promise<string> {
 }
 
 /** Picks and initialises a backend; `prefer` forces one (errors if it cannot start). */
-export async function chooseNodeBackend(prefer?: NodeBackend): Promise<BackendChoice> {
+export async function chooseNodeBackend(prefer?: NodeBackend): Promise<NodeBackendChoice> {
   const candidates = prefer === undefined ? ORDER : [prefer]
   const reasons: string[] = []
   for (const b of candidates) {
@@ -115,7 +115,7 @@ export interface NodeEngine {
  * The engine for a chosen backend. On 'onnx' the objective is the native graph; if it cannot be
  * built the tfjs objective on wasm takes over and the description says why.
  */
-export async function createNodeEngine(choice: BackendChoice, weights: VggWeights, opts: { tile?: TileConfig | null } = {}): Promise<NodeEngine> {
+export async function createNodeEngine(choice: NodeBackendChoice, weights: VggWeights, opts: { tile?: TileConfig | null } = {}): Promise<NodeEngine> {
   const tile = opts.tile ?? null
   if (choice.backend === 'onnx') {
     // Sessions in a child process per job: only a process exit gives their memory back

@@ -9,7 +9,7 @@ import {
   type Schema, ValidationError, above, arrayOf, bytes, describe, integer, isRecord, literal, nonEmptyString, nullable, object, parse, string
 } from './schema.js'
 
-export type { Settings, Backend, ColorMode, Optimizer, Quality, RecipeSettings, RunBackend, Speed } from './settings.js'
+export type { Settings, RunsOn, ColorMode, Optimizer, Quality, RecipeSettings, BrowserBackend, Speed } from './settings.js'
 export { DEFAULT_SETTINGS, mergeSettings, parseSettings, parseStoredSettings, recipeSettingsOf } from './settings.js'
 export { MAX_IMAGE_SIDE, planTiles, type TileRect } from './tiles.js'
 export { ValidationError } from './schema.js'
@@ -33,8 +33,11 @@ export interface Recipe {
   engineVersion: string
 }
 
-/** One piece of a result larger than MAX_IMAGE_SIDE; x/y/width/height in result-image pixels. */
-export interface Tile extends TileRect {
+/**
+ * One piece of a result larger than MAX_IMAGE_SIDE, placed as its own rectangle; x/y/width/height in
+ * result-image pixels. Not the engine's compute Tile (models/style-transfer/tiles.ts), which has margins.
+ */
+export interface ResultTile extends TileRect {
   png: Uint8Array
 }
 
@@ -50,7 +53,7 @@ export type UiToPlugin =
   /** Place a result of at most MAX_IMAGE_SIDE per side. Answered by `placed` or `error`. */
   | { type: 'place'; requestId: string; png: Uint8Array; width: number; height: number; recipe: Recipe }
   /** Place a larger result cut into tiles (see planTiles). Answered by `placed` or `error`. */
-  | { type: 'place-tiles'; requestId: string; width: number; height: number; tiles: Tile[]; recipe: Recipe }
+  | { type: 'place-tiles'; requestId: string; width: number; height: number; tiles: ResultTile[]; recipe: Recipe }
   | { type: 'save-settings'; settings: Settings }
   /** Show a Figma toast (Figma truncates it at 100 characters). */
   | { type: 'notify'; message: string }
@@ -103,7 +106,7 @@ export function parseRecipe(value: unknown, path: string): Recipe {
   return parse(recipeSchema, { ...own, settings }, path)
 }
 
-const tile = object<Tile>({
+const tile = object<ResultTile>({
   png: bytes,
   x: integer(0, MAX_OUTPUT_SIDE),
   y: integer(0, MAX_OUTPUT_SIDE),

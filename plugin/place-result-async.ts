@@ -1,5 +1,5 @@
 import { findLayerAsync } from './find-layer-async.js'
-import type { PluginMessage, Tile, UiMessage } from './messages.js'
+import type { PluginMessage, ResultTile, UiMessage } from './messages.js'
 import type { PluginState } from './plugin-state.js'
 import { writeRecipe } from './recipe-data.js'
 import { type Placement, resolvePlacementAsync } from './resolve-placement-async.js'
@@ -40,7 +40,7 @@ export async function placeResultAsync(
 }
 
 function buildResult(
-  tiles: readonly Tile[],
+  tiles: readonly ResultTile[],
   hashes: readonly string[],
   { parent, index, box }: Placement,
   image: { width: number; height: number },

@@ -1,4 +1,4 @@
-import type { Tile, UiMessage } from './messages.js'
+import type { ResultTile, UiMessage } from './messages.js'
 import { readPngSize } from './png-size.js'
 import { checkTileCover } from './tiles.js'
 
@@ -7,7 +7,7 @@ import { checkTileCover } from './tiles.js'
  * every PNG's header must match its declared size and the tiles must cover the image exactly, so
  * figma.createImage never sees an image it rejects.
  */
-export function resultTiles(message: UiMessage<'place'> | UiMessage<'place-tiles'>): Tile[] {
+export function resultTiles(message: UiMessage<'place'> | UiMessage<'place-tiles'>): ResultTile[] {
   const tiles =
     message.type === 'place'
       ? [{ png: message.png, x: 0, y: 0, width: message.width, height: message.height }]

@@ -3,19 +3,23 @@
 // recipe in the document) go through the tolerant readers below.
 import { type Schema, above, arrayOf, integer, isRecord, literal, nullable, object, parse, range, readFields, string } from './schema.js'
 
-export type Backend = 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'helper'
+/**
+ * Where the designer wants jobs to run: a tfjs backend in the panel (BrowserBackend), the paired
+ * helper (whose own engines are helper/backend.ts's NodeBackend), or 'auto' (the panel chooses).
+ */
+export type RunsOn = 'auto' | BrowserBackend | 'helper'
 /** The panel's presets (models/style-transfer/presets.ts, the one table) or 'custom' steps. */
 export type Quality = 'draft' | 'standard' | 'high' | 'custom'
 /** Mirrors the engine's ColorMode: 'preserve' keeps the content's colours, 'match' the style's palette matched to them. */
 export type ColorMode = 'off' | 'preserve' | 'match'
 /** Mirrors the engine's Optimizer. */
 export type Optimizer = 'adam' | 'lbfgs'
-/** A backend that really runs (never 'auto'); speed is measured per backend. */
-export type RunBackend = 'webgpu' | 'webgl' | 'wasm'
+/** A tfjs backend of the panel that really runs (never 'auto'); speed is measured per backend. */
+export type BrowserBackend = 'webgpu' | 'webgl' | 'wasm'
 
 /** Speed measured by the last runs on one backend, for the time promised before a run. */
 export interface Speed {
-  backend: RunBackend
+  backend: BrowserBackend
   /** Milliseconds per pixel-iteration (one optimisation step on one pixel of one scale). */
   msPerPixelIteration: number
 }
@@ -31,7 +35,7 @@ export interface Settings {
   steps: number
   /** Fixed seed, or null for a new random seed per run (the seed used is kept in the Recipe). */
   seed: number | null
-  backend: Backend
+  backend: RunsOn
   /** WebSocket address of the local helper. */
   helperUrl: string
   /** Pairing token printed by the helper ('' = not paired). */

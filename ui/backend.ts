@@ -8,15 +8,15 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients'
 import '@tensorflow/tfjs-backend-webgl'
 import '@tensorflow/tfjs-backend-webgpu'
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm'
-import type { Backend } from '../plugin/messages.js'
+import type { BrowserBackend, RunsOn } from '../plugin/messages.js'
 import { WASM_BINARY_URLS } from './wasm-binaries.js'
 
-export type LocalBackend = 'webgpu' | 'webgl' | 'wasm'
-export const LOCAL_ORDER: readonly LocalBackend[] = ['webgpu', 'webgl', 'wasm']
-export const BACKEND_LABEL: Record<LocalBackend, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'CPU (WebAssembly)' }
+export type { BrowserBackend }
+export const LOCAL_ORDER: readonly BrowserBackend[] = ['webgpu', 'webgl', 'wasm']
+export const BACKEND_LABEL: Record<BrowserBackend, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'CPU (WebAssembly)' }
 
-export interface BackendChoice {
-  backend: LocalBackend
+export interface BrowserBackendChoice {
+  backend: BrowserBackend
   /** Why this one: a sentence for the panel. */
   reason: string
 }
@@ -30,7 +30,7 @@ export interface HelperChoice {
 }
 
 /** Where a job runs: a backend in this panel, or the helper. */
-export type RunChoice = BackendChoice | HelperChoice
+export type RunChoice = BrowserBackendChoice | HelperChoice
 
 /** "WebGPU", "Helper (onnx on 2 x Intel Xeon …)". */
 export function runLabelOf(choice: RunChoice): string {
@@ -45,7 +45,7 @@ setWasmPaths(WASM_BINARY_URLS)
 interface GpuLike { requestAdapter(): Promise<object | null> }
 
 /** Why a backend cannot start here, or null if it can. Starting it makes it the current backend. */
-async function startAsync(backend: LocalBackend): Promise<string | null> {
+async function startAsync(backend: BrowserBackend): Promise<string | null> {
   if (backend === 'webgpu') {
     const gpu = (navigator as Navigator & { gpu?: GpuLike }).gpu
     if (gpu === undefined) return 'WebGPU is not available in this browser'
@@ -65,7 +65,7 @@ async function startAsync(backend: LocalBackend): Promise<string | null> {
  * Starts the first backend that works, beginning with `prefer` when the settings force one, and
  * says why. `after` skips every backend up to and including it (used when one failed mid-run).
  */
-export async function chooseBackendAsync(prefer: Backend, after?: LocalBackend): Promise<BackendChoice> {
+export async function chooseBackendAsync(prefer: RunsOn, after?: BrowserBackend): Promise<BrowserBackendChoice> {
   const forced = prefer === 'webgpu' || prefer === 'webgl' || prefer === 'wasm' ? prefer : null
   let order = forced === null ? [...LOCAL_ORDER] : [forced, ...LOCAL_ORDER.filter((b) => b !== forced)]
   if (after !== undefined) order = LOCAL_ORDER.slice(LOCAL_ORDER.indexOf(after) + 1)
@@ -114,7 +114,7 @@ interface WebGPUBackendLike { device?: { lost?: Promise<{ reason?: string; messa
  * WEBGL_lose_context). This watches the current backend's context or device so that the job can
  * race the run against the loss. A no-op watch for wasm.
  */
-export function watchBackendLoss(backend: LocalBackend): LossWatch {
+export function watchBackendLoss(backend: BrowserBackend): LossWatch {
   let gone: Error | null = null
   let reject: (error: Error) => void = () => undefined
   const lost = new Promise<never>((_, fail) => { reject = fail })
@@ -148,7 +148,7 @@ export function watchBackendLoss(backend: LocalBackend): LossWatch {
  * Replaces a backend whose GPU context or device was lost by a fresh registration, so that the next
  * run on it gets a new context or device instead of the dead one tfjs keeps in its registry.
  */
-export function forgetBackend(backend: LocalBackend): void {
+export function forgetBackend(backend: BrowserBackend): void {
   if (backend === 'wasm') return
   const factory = tf.findBackendFactory(backend)
   if (factory === null) return

@@ -9,7 +9,7 @@ export type OnnxChoice =
 /**
  * The 'onnx' entry of the Node backend chooser (helper/backend.ts): probes onnxruntime-node and,
  * when it runs here, returns the objective factory to pass as StyleTransferInit.objective. Never
- * throws for an unusable runtime; the reason line says why (format of BackendChoice.reasons).
+ * throws for an unusable runtime; the reason line says why (format of NodeBackendChoice.reasons).
  * The caller disposes the factory (factory.dispose()) when done, or releaseSessions() between jobs.
  */
 export async function chooseOnnxObjective(weights: VggWeights, config: OnnxObjectiveConfig = {}): Promise<OnnxChoice> {

@@ -7,6 +7,7 @@ import { MIN_SIDE } from './defaults.js'
 import { resolveOptions } from './resolve-options.js'
 import { createRng } from './rng.js'
 import { createTiledTfjsObjective } from './tiled-objective.js'
+import { yieldToEventLoop } from './tile-ops.js'
 import type { TileConfig } from './tiles.js'
 import { generateScales, sizeToFit } from './schedule.js'
 import type { ConvLayerName, Progress, RgbaImage, RunCallbacks, RunResult, StyleTransferOptions, VggWeights } from './types.js'
@@ -258,9 +259,6 @@ async function resizeImage(image: RgbaImage, width: number, height: number): Pro
     t.dispose()
   }
 }
-
-const yieldToEventLoop = (): Promise<void> =>
-  new Promise((resolve) => (globalThis as unknown as { setTimeout(f: () => void, ms: number): unknown }).setTimeout(resolve, 0))
 
 function addNoise(x: tf.Tensor4D, amplitude: number, seed: number): tf.Tensor4D {
   const rng = createRng(seed)

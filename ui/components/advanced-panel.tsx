@@ -1,10 +1,10 @@
 // Where the work runs (backend choice, weights address, the helper's state) and the optimiser.
 import { useState } from 'preact/hooks'
-import type { Backend, Optimizer, Settings } from '../../plugin/messages.js'
+import type { RunsOn, Optimizer, Settings } from '../../plugin/messages.js'
 import type { HelperStatus } from '../helper-client/helper-client.js'
 import { DEFAULT_WEIGHTS_URL } from '../weights.js'
 
-const BACKENDS: { value: Backend; label: string }[] = [
+const BACKENDS: { value: RunsOn; label: string }[] = [
   { value: 'auto', label: 'Automatic' },
   { value: 'webgpu', label: 'WebGPU' },
   { value: 'webgl', label: 'WebGL' },
@@ -54,7 +54,7 @@ export function AdvancedPanel({ settings, disabled, onChange, helper }: Advanced
         <div class="row">
           <label for="backend">Run on</label>
           <select id="backend" class="grow" disabled={disabled} value={settings.backend}
-            onChange={(e) => onChange({ backend: e.currentTarget.value as Backend })}>
+            onChange={(e) => onChange({ backend: e.currentTarget.value as RunsOn })}>
             {BACKENDS.map((b) => <option key={b.value} value={b.value}>{b.label}</option>)}
           </select>
         </div>

@@ -2,7 +2,7 @@
 // run in the UI iframe. Requests carry a counter id; each reply is matched to its request, and a
 // listener is registered once for the whole session (never replaced per request).
 import {
-  type PluginToUi, type Recipe, type Settings, type Tile, type UiToPlugin, MAX_IMAGE_SIDE, parsePluginToUi, planTiles
+  type PluginToUi, type Recipe, type Settings, type ResultTile, type UiToPlugin, MAX_IMAGE_SIDE, parsePluginToUi, planTiles
 } from '../../plugin/messages.js'
 import type { RgbaImage } from '../../models/style-transfer/index.js'
 import { cropImage } from '../image/crop-image.js'
@@ -64,7 +64,7 @@ export function createFigmaHost(target: Window = window.parent): Host {
         reply = await requestAsync((requestId) => ({ type: 'place', requestId, png, width, height, recipe }), 'placed')
       } else {
         // figma.createImage refuses more than 4096 px per side (platform-facts H1): send tiles.
-        const tiles: Tile[] = []
+        const tiles: ResultTile[] = []
         for (const rect of planTiles(width, height)) tiles.push({ ...rect, png: await encodePngAsync(cropImage(image, rect)) })
         reply = await requestAsync((requestId) => ({ type: 'place-tiles', requestId, width, height, tiles, recipe }), 'placed')
       }

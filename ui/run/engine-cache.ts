@@ -1,14 +1,14 @@
 // One engine per open panel, on the current backend. Built from the verified weight bytes; rebuilt
 // only when the backend changes (tensors belong to the backend that made them).
 import { disposeWeights } from '../../models/vgg19/load-vgg19.js'
-import type { LocalBackend } from '../backend.js'
+import type { BrowserBackend } from '../backend.js'
 import { type StyleTransfer, createStyleTransfer } from '../../models/style-transfer/index.js'
 import { loadWeightsAsync } from '../weights.js'
 
-let current: { backend: LocalBackend; url: string; engine: StyleTransfer } | null = null
+let current: { backend: BrowserBackend; url: string; engine: StyleTransfer } | null = null
 
 export async function getEngineAsync(
-  backend: LocalBackend, url: string, onWeights: (loaded: number, total: number) => void
+  backend: BrowserBackend, url: string, onWeights: (loaded: number, total: number) => void
 ): Promise<StyleTransfer> {
   if (current !== null && current.backend === backend && current.url === url) return current.engine
   dropEngine()

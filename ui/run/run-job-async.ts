@@ -4,7 +4,7 @@
 // mid-job, the panel goes on from the helper's last preview, as after a lost GPU device.
 import type { LayerInfo, Recipe, Settings, Speed } from '../../plugin/messages.js'
 import { recipeSettingsOf } from '../../plugin/messages.js'
-import { type BackendChoice, BACKEND_LABEL, type RunChoice, chooseBackendAsync, forgetBackend, isBackendFailure, watchBackendLoss } from '../backend.js'
+import { type BrowserBackendChoice, BACKEND_LABEL, type RunChoice, chooseBackendAsync, forgetBackend, isBackendFailure, watchBackendLoss } from '../backend.js'
 import { ENGINE_VERSION, type Progress, type RgbaImage, type RunResult } from '../../models/style-transfer/index.js'
 import type { HelperClient } from '../helper-client/helper-client.js'
 import type { Host, Placed } from '../hosts/host.js'

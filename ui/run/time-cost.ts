@@ -3,7 +3,7 @@
 // of a run is counted in pixel-iterations (pixels of a scale x its iterations, summed over the
 // engine's own plan), and the speed in ms per pixel-iteration is measured by the runs before.
 import { planRun, resolveOptions } from '../../models/style-transfer/index.js'
-import type { RunBackend, Settings, Speed } from '../../plugin/messages.js'
+import type { BrowserBackend, Settings, Speed } from '../../plugin/messages.js'
 import { settingsToOptions } from './settings-to-options.js'
 
 /**
@@ -30,7 +30,7 @@ export function pixelIterationsOf(settings: Settings, width: number, height: num
  * The backend the promise is about: the one forced in the settings, else the one the last run
  * used (automatic choice lands on the same backend again on the same machine).
  */
-export function promisedBackend(settings: Settings): RunBackend | null {
+export function promisedBackend(settings: Settings): BrowserBackend | null {
   const b = settings.backend
   return b === 'webgpu' || b === 'webgl' || b === 'wasm' ? b : settings.speed?.backend ?? null
 }
@@ -51,7 +51,7 @@ export function promiseKept(promisedMs: number, actualMs: number): boolean {
  * The speed after a finished run: the new measurement, averaged with the previous one on the same
  * backend (the first run on a backend also compiles its programs, so one run alone overestimates).
  */
-export function measureSpeed(previous: Speed | null, backend: RunBackend, pixelIterations: number, elapsedMs: number): Speed | null {
+export function measureSpeed(previous: Speed | null, backend: BrowserBackend, pixelIterations: number, elapsedMs: number): Speed | null {
   if (pixelIterations <= 0 || !(elapsedMs > 0)) return previous
   const measured = elapsedMs / pixelIterations
   const msPerPixelIteration = previous?.backend === backend ? (previous.msPerPixelIteration + measured) / 2 : measured
