@@ -1,6 +1,9 @@
 """PyTorch reference for `npm run bench -- --torch`: one iteration (loss + image gradient, VGG-19
 to conv5_1) with the same weights, preprocessing and loss normalisation as the engine
-(ui/engine/losses.ts), timed at the given sizes. Prints one JSON object: {"size": ms, ...}.
+(models/style-transfer/losses.ts), timed at the given sizes, the fastest of ITERS runs (at least
+five). Also says which BLAS torch really calls (the shared library mapped into this process after
+a matrix product) and its SGEMM speed, so the bench can refuse a reference-BLAS comparison.
+Prints one JSON object: {"sizes": {"size": ms, ...}, "blas": path, "sgemmGflops": n}.
 Usage: python3 torch-reference.py WEIGHTS_DIR MANIFEST SIZES ITERS"""
 import json, os, sys, time
 import numpy as np
@@ -42,6 +45,29 @@ def gram(f):
     m = f.reshape(c, hw)
     return m @ m.t() / hw
 
+def sgemm_gflops(n=1024, reps=5):
+    a, b = torch.rand(n, n), torch.rand(n, n)
+    a @ b
+    best = min(timed(lambda: a @ b) for _ in range(reps))
+    return 2 * n ** 3 / best / 1e9
+
+def timed(f):
+    t0 = time.perf_counter()
+    f()
+    return time.perf_counter() - t0
+
+def mapped_blas():
+    # Debian's torch links libblas.so.3 through the alternatives system: the file mapped is what runs.
+    libs = set()
+    with open('/proc/self/maps') as maps:
+        for line in maps:
+            path = line.split()[-1] if len(line.split()) >= 6 else ''
+            base = os.path.basename(path)
+            if 'blas' in base or 'mkl' in base:
+                libs.add(os.path.realpath(path))
+    return sorted(libs)
+
+gflops = sgemm_gflops()
 result = {}
 for size in sizes:
     torch.manual_seed(0)
@@ -60,8 +86,5 @@ for size in sizes:
             loss = loss + 50 * lw[j] * ((gram(f[l]) - grams[j]) ** 2).mean() / (grams[j] ** 2).mean()
         loss.backward()
     step()  # warm-up
-    t0 = time.perf_counter()
-    for _ in range(iters):
-        step()
-    result[str(size)] = (time.perf_counter() - t0) / iters * 1000
-print(json.dumps(result))
+    result[str(size)] = min(timed(step) for _ in range(max(5, iters))) * 1000
+print(json.dumps({'sizes': result, 'blas': mapped_blas(), 'sgemmGflops': gflops}))
