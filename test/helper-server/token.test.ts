@@ -39,11 +39,14 @@ test('the token is created once (user-only file), reused, and rotated on request
   assert.notEqual(e.token, 'short')
 })
 
-test('npm start (helper/cli/start.ts): prints address, token and Figma steps; pairs with the stored token; SIGINT closes', async () => {
+test('npm start (helper/cli/start.ts): prints address, token and Figma steps; pairs with the stored token; SIGINT closes', async (t) => {
   const root = fileURLToPath(new URL('../../', import.meta.url))
   const env = { ...process.env, STYLECRAFT_CONFIG_DIR: join(dir, 'cli') }
   const child = spawn(process.execPath, ['--import', 'tsx', 'helper/cli/start.ts', '--port', '0', '--backend', 'wasm', '--weights', WEIGHTS_DIR, '--memory-mb', '2000'],
     { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  // A failed assertion must not leave the helper running: its open pipes would keep this file's
+  // process (and the whole suite) waiting forever.
+  t.after(() => { if (child.exitCode === null) child.kill('SIGKILL') })
   let out = ''
   let err = ''
   child.stderr.on('data', (d: Buffer) => { err += d.toString() })
@@ -61,7 +64,7 @@ test('npm start (helper/cli/start.ts): prints address, token and Figma steps; pa
   assert.match(out, /playground: +http:\/\/127\.0\.0\.1:\d+\/playground\//)
   // The budget decides the tiles, and npm start's engine gets them (a 2000 MB budget: 368 px).
   assert.match(out, /limits: +4096px per side, 8 waiting jobs, memory budget 2000 MB; larger than 368 px is optimised in tiles/)
-  assert.match(out, /Pair it under Advanced with the\n  token above/)
+  assert.match(out, /pair it under Advanced with the token above/)
   const c = new TestClient(`${url.replace('http', 'ws')}/ws`, { token })
   await c.hello()
   assert.equal((await c.waitFor('capabilities')).msg.backend, 'wasm')
