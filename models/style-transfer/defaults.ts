@@ -18,6 +18,7 @@ export const DEFAULT_OPTIONS: StyleTransferOptions = {
   minSize: 128,
   stepsFirst: 100,
   steps: 50,
+  fullStepsSide: 0,
   contentWeight: 1,
   styleWeight: 50,
   tvWeight: 1,

@@ -21,6 +21,11 @@ export const OPTION_FIELDS = {
   stepsFirst: integer(0, 100000),
   /** Iterations at every later scale. */
   steps: integer(0, 100000),
+  /**
+   * Later scales whose long side is above this get fewer iterations, in proportion to their pixel
+   * count (see planRun), so each costs about what one at this side costs. 0: all get `steps`.
+   */
+  fullStepsSide: integer(0, MAX_SIDE),
   contentWeight: weight,
   styleWeight: weight,
   tvWeight: weight,

@@ -42,11 +42,25 @@ export interface Plan {
   total: number
 }
 
+/** Fewest iterations a shortened top scale gets: below this Adam's average has not settled. */
+export const MIN_TOP_STEPS = 10
+
+/**
+ * Iterations at a later scale of long side `long`. Above `fullStepsSide` each step costs about
+ * (long / fullStepsSide)² times one at that side, while the warm start from the scale below already
+ * carries the style's statistics (Gatys et al. 2017, coarse-to-fine): the top scales only add
+ * detail, so they get the same pixel-iterations budget as a scale of fullStepsSide.
+ */
+function stepsAt(long: number, o: StyleTransferOptions): number {
+  if (o.fullStepsSide <= 0 || long <= o.fullStepsSide) return o.steps
+  return Math.min(o.steps, Math.max(MIN_TOP_STEPS, Math.round(o.steps * (o.fullStepsSide / long) ** 2)))
+}
+
 /** The scales and iterations a run will make, without running it. */
 export function planRun(width: number, height: number, o: StyleTransferOptions, startLong = 0): Plan {
   const all = generateScales(o.minSize, o.size).map((long, i) => {
     const [w, h] = sizeToFit(width, height, long, MIN_SIDE)
-    return { width: w, height: h, iterations: i === 0 ? o.stepsFirst : o.steps }
+    return { width: w, height: h, iterations: i === 0 ? o.stepsFirst : stepsAt(long, o) }
   })
   // Going on from an image of long side startLong: the scales below it are already done (one
   // larger than every scale leaves the last one).
@@ -164,7 +178,9 @@ export function createStyleTransfer(weights: VggWeights, init: StyleTransferInit
             etaMs: (elapsedMs / pixelIterationsDone) * (pixelIterationsTotal - pixelIterationsDone)
           }
           onProgress?.(progress)
-          const previewDue = o.previewEvery > 0 ? it % o.previewEvery === 0 : it === scale.iterations
+          // The run's first iteration is previewed too: at the coarsest scale it comes within a
+          // second or two of the click even on WebAssembly, where the tenth takes fifteen.
+          const previewDue = done === 1 || (o.previewEvery > 0 ? it % o.previewEvery === 0 : it === scale.iterations)
           if (onPreview !== undefined && previewDue) {
             const avg = average.value(x) as tf.Tensor4D
             try {

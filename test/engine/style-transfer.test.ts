@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createStyleTransfer, planRun, resolveOptions, TERMS, totalOf, type StyleTransfer } from '../../models/style-transfer/index.js'
+import { createStyleTransfer, MIN_TOP_STEPS, planRun, resolveOptions, TERMS, totalOf, type StyleTransfer } from '../../models/style-transfer/index.js'
 import { createTfjsObjective } from '../../models/style-transfer/objective.js'
 import { createVgg19Features } from '../../models/vgg19/features.js'
 import type { Progress, RgbaImage } from '../../models/style-transfer/types.js'
@@ -39,8 +39,8 @@ test('a run reports progress, returns the requested size and leaves no tensor be
   // Every term of the loss is reported, in the terms' order.
   assert.ok(records.every((p) => Object.keys(p.parts).join() === TERMS.map((t) => t.name).join()))
   assert.equal(records[records.length - 1]!.etaMs, 0)
-  // previews at iteration 2 of each scale
-  assert.deepEqual(previews.map((p) => `${p.width}x${p.height}`), ['24x16', '34x23', '48x32'])
+  // a first look after the run's first iteration, then previews at iteration 2 of each scale
+  assert.deepEqual(previews.map((p) => `${p.width}x${p.height}`), ['24x16', '24x16', '34x23', '48x32'])
   assertBaseline('after a run')
 })
 
@@ -119,6 +119,19 @@ test('bad inputs get sentences, not stack traces, and leak nothing', async () =>
   ]
   for (const [run, message] of cases) await assert.rejects(run(), { message }, String(message))
   assertBaseline('after bad inputs')
+})
+
+test('above fullStepsSide the later scales get steps in proportion to their pixels, never fewer than MIN_TOP_STEPS', () => {
+  const plan = (fullStepsSide: number): string[] =>
+    planRun(512, 384, resolveOptions({ size: 512, minSize: 128, stepsFirst: 100, steps: 50, fullStepsSide })).scales
+      .map((s) => `${Math.max(s.width, s.height)}:${s.iterations}`)
+  // Scales 128, 181, 256, 362, 512 (sqrt 2 apart). 362: 50 * (256/362)^2 = 25.0; 512: 50 / 4 = 12.5.
+  assert.deepEqual(plan(0), ['128:100', '181:50', '256:50', '362:50', '512:50'])
+  assert.deepEqual(plan(256), ['128:100', '181:50', '256:50', '362:25', '512:13'])
+  // 181: 256 gets 50 * (181/256)^2 = 25.0, 362 gets 12.5, 512 would get 6.25 and is held at 10.
+  assert.deepEqual(plan(181), ['128:100', '181:50', '256:25', '362:13', `512:${MIN_TOP_STEPS}`])
+  // The first scale keeps stepsFirst even when it is above the side.
+  assert.deepEqual(plan(64), ['128:100', '181:10', '256:10', '362:10', '512:10'])
 })
 
 test('going on from an image skips the scales below it, starts from it and keeps the content as the target', async () => {
