@@ -1,5 +1,6 @@
 // Picks the tfjs backend of the UI iframe. This module uses the DOM (navigator.gpu, WebGL) and must
-// run in the UI context. Order: WebGPU when navigator.gpu yields an adapter, else WebGL, else wasm.
+// run in the UI context. Order: WebGPU when navigator.gpu yields an adapter, else WebGL, else wasm;
+// left to choose, a GPU backend on a software renderer comes after wasm (software-renderer.ts).
 // The local helper is not a tfjs backend: ui/run/run-on-helper-async.ts decides when a job goes
 // there (forced in the settings, or a big job while paired) and the job then reports a HelperChoice.
 import * as tf from '@tensorflow/tfjs-core'
@@ -10,6 +11,7 @@ import '@tensorflow/tfjs-backend-webgpu'
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm'
 import type { BrowserBackend, RunsOn } from '../plugin/messages.js'
 import { WASM_BINARY_URLS } from './wasm-binaries.js'
+import { softwareRendererAsync } from './software-renderer.js'
 
 export type { BrowserBackend }
 export const LOCAL_ORDER: readonly BrowserBackend[] = ['webgpu', 'webgl', 'wasm']
@@ -71,6 +73,18 @@ export async function chooseBackendAsync(prefer: RunsOn, after?: BrowserBackend)
   if (after !== undefined) order = LOCAL_ORDER.slice(LOCAL_ORDER.indexOf(after) + 1)
   const skipped: string[] = []
   if (prefer === 'helper') skipped.push('the helper is not connected')
+  // The automatic choice puts a GPU backend on a software renderer after the CPU.
+  if (forced === null && after === undefined) {
+    const software: BrowserBackend[] = []
+    for (const backend of ['webgpu', 'webgl'] as const) {
+      const renderer = await softwareRendererAsync(backend)
+      if (renderer !== null) {
+        software.push(backend)
+        skipped.push(`${BACKEND_LABEL[backend]} runs on a software renderer here (${renderer}), slower than the CPU`)
+      }
+    }
+    order = [...order.filter((b) => !software.includes(b)), ...software]
+  }
   for (const backend of order) {
     const problem = await startAsync(backend)
     if (problem === null) {

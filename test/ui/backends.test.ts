@@ -36,3 +36,12 @@ test('the flow on WebGPU (SwiftShader Vulkan)', async (t) => {
   t.diagnostic(`ran on ${r.ran}, ${r.seconds.toFixed(1)} s from click to placed`)
   assert.equal(r.ran, 'webgpu')
 })
+
+test('left to choose, the panel passes over WebGPU and WebGL on SwiftShader and runs on WebAssembly, saying why', async (t) => {
+  // WEBGPU_ARGS give WebGPU a (SwiftShader fallback) adapter, so both GPU backends could start.
+  const r = await flowAsync('auto', WEBGPU_ARGS, 120_000)
+  t.diagnostic(`ran on ${r.ran}, ${r.seconds.toFixed(1)} s from click to placed: ${r.text.replace(/\s+/g, ' ')}`)
+  assert.equal(r.ran, 'wasm')
+  assert.match(r.text, /WebGPU runs on a software renderer here \((SwiftShader|a fallback adapter)\), slower than the CPU/)
+  assert.match(r.text, /WebGL runs on a software renderer here \(SwiftShader\), slower than the CPU/)
+})
