@@ -18,6 +18,11 @@ export const SUBPROTOCOL = 'stylecraft.v1'
 export const TOKEN_SUBPROTOCOL_PREFIX = 'stylecraft.token.'
 /** Where the WebSocket lives on the helper's port. */
 export const WS_PATH = '/ws'
+/**
+ * Close code of a socket that sent no valid hello in time (4000-4999 are the application's own,
+ * RFC 6455 section 7.4.2); the close reason says the same in a sentence.
+ */
+export const CLOSE_NO_HELLO = 4008
 
 export type PixelFormat = 'png' | 'rgba'
 

@@ -2,7 +2,7 @@ import { WebSocket, type RawData } from 'ws'
 import { OptionsError, resolveOptions } from '../../models/style-transfer/index.js'
 import type { RgbaImage } from '../../models/style-transfer/types.js'
 import {
-  BINARY_TYPES, decodeFrame, encodeFrame, FrameError, parseClientMessage, PROTOCOL_VERSION, UnknownTypeError, ValidationError,
+  BINARY_TYPES, CLOSE_NO_HELLO, decodeFrame, encodeFrame, FrameError, parseClientMessage, PROTOCOL_VERSION, UnknownTypeError, ValidationError,
   type CapabilitiesMessage, type ClientMessage, type ErrorCode, type ImageMessage, type ServerMessage, type SubmitMessage
 } from '../protocol.js'
 import { decodeUpload, UploadError } from './decode-upload.js'
@@ -18,6 +18,8 @@ export interface SessionContext {
   maxTextBytes: number
   /** Images a client may hold uploaded and not yet submitted. */
   maxImages: number
+  /** How long a socket may stay open without a valid hello. */
+  helloTimeoutMs: number
   memoryBudgetBytes: number
   /** The engine's tiling, which the memory estimate accounts for. */
   tile: TileConfig | null
@@ -43,6 +45,11 @@ const toBytes = (data: RawData): Uint8Array =>
 export function attachSession(ws: WebSocket, ctx: SessionContext): void {
   const images = new Map<string, RgbaImage>()
   let paired = false
+  // A socket that never says hello holds one of maxClients' places and does nothing with it.
+  const helloTimer = setTimeout(() => {
+    if (!paired && ws.readyState === WebSocket.OPEN) ws.close(CLOSE_NO_HELLO, `No valid hello within ${formatSeconds(ctx.helloTimeoutMs)}; send hello first.`)
+  }, ctx.helloTimeoutMs)
+  helloTimer.unref()
 
   const sink: JobSink = {
     json: (msg) => { if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(msg)) },
@@ -59,6 +66,7 @@ export function attachSession(ws: WebSocket, ctx: SessionContext): void {
     }
   })
   ws.on('close', () => {
+    clearTimeout(helloTimer)
     // The client is gone: its waiting jobs are dropped, its running job stops, its pixels go.
     ctx.queue.cancelClient(ctx.clientId)
     images.clear()
@@ -91,6 +99,7 @@ export function attachSession(ws: WebSocket, ctx: SessionContext): void {
         throw new ProtocolError('protocol-version', `This helper speaks protocol ${PROTOCOL_VERSION} and the client ${msg.protocol}; update the older of the two.`)
       }
       paired = true
+      clearTimeout(helloTimer)
       sink.json(ctx.capabilities())
       return
     }
@@ -152,6 +161,8 @@ export function attachSession(ws: WebSocket, ctx: SessionContext): void {
     if (position > 0) sink.json({ type: 'queued', id, position })
   }
 }
+
+const formatSeconds = (ms: number): string => `${Number((ms / 1000).toFixed(ms < 1000 ? 2 : 1))} s`
 
 function toErrorMessage(e: unknown): ServerMessage {
   if (e instanceof ProtocolError) return e.id === undefined ? { type: 'error', code: e.code, message: e.message } : { type: 'error', code: e.code, message: e.message, id: e.id }

@@ -38,6 +38,8 @@ export interface HelperServerOptions {
   maxPayload?: number
   maxTextBytes?: number
   heartbeatMs?: number
+  /** A socket that has not sent a valid hello this long after connecting is closed (CLOSE_NO_HELLO). */
+  helloTimeoutMs?: number
   progressIntervalMs?: number
   previewIntervalMs?: number
   /** Static playground files, served at / and /playground/ when the folder exists. */
@@ -55,6 +57,8 @@ export interface HelperServer {
 }
 
 export const DEFAULT_PORT = 8787
+/** Long enough for a slow plugin iframe to send its hello, short enough that idle sockets do not pile up against maxClients. */
+export const DEFAULT_HELLO_TIMEOUT_MS = 5000
 const DEFAULT_PLAYGROUND = fileURLToPath(new URL('../../build/playground/', import.meta.url))
 
 /**
@@ -141,7 +145,7 @@ export async function createHelperServer(opts: HelperServerOptions): Promise<Hel
       // Without a listener a socket error would crash the process. ws has already started the
       // close (e.g. 1009 for a payload over maxPayload), so there is nothing else to do.
       ws.on('error', () => undefined)
-      attachSession(ws, { clientId, maxSide, maxTextBytes: opts.maxTextBytes ?? 64 * 1024, maxImages: 8, memoryBudgetBytes: memoryBudgetMb * 2 ** 20, tile: nodeEngine.tile, capabilities, queue })
+      attachSession(ws, { clientId, maxSide, maxTextBytes: opts.maxTextBytes ?? 64 * 1024, maxImages: 8, helloTimeoutMs: opts.helloTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS, memoryBudgetBytes: memoryBudgetMb * 2 ** 20, tile: nodeEngine.tile, capabilities, queue })
       wss.emit('connection', ws, req)
     })
   })

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { HelperServer } from '../../helper/server/create-helper-server.js'
-import { PROTOCOL_VERSION, TOKEN_SUBPROTOCOL_PREFIX, SUBPROTOCOL } from '../../helper/protocol.js'
+import { CLOSE_NO_HELLO, PROTOCOL_VERSION, TOKEN_SUBPROTOCOL_PREFIX, SUBPROTOCOL } from '../../helper/protocol.js'
 import { fakeEngine, startServer, TestClient, TOKEN, upgradeStatus } from './support.js'
 import { WebSocket } from 'ws'
 
@@ -77,6 +77,29 @@ test('a client that stops answering pings is dropped by the heartbeat', async ()
     while (s.stats().clients > 0 && Date.now() - t0 < 3000) await new Promise((r) => setTimeout(r, 50))
     assert.equal(s.stats().clients, 0)
     c.ws.terminate()
+  } finally {
+    await s.close()
+  }
+})
+
+test('a socket that sends no valid hello in time is closed with CLOSE_NO_HELLO and a sentence; one that says hello stays', { timeout: 30_000 }, async () => {
+  const s = await startServer({ engine: fakeEngine(), helloTimeoutMs: 300 })
+  try {
+    const silent = new TestClient(s.wsUrl)
+    const chatty = new TestClient(s.wsUrl)
+    const paired = new TestClient(s.wsUrl)
+    await Promise.all([silent.opened(), chatty.opened(), paired.hello()])
+    // Messages that are not a valid hello do not count: a wrong protocol version, a cancel.
+    chatty.send({ type: 'hello', protocol: PROTOCOL_VERSION + 1 })
+    chatty.send({ type: 'cancel', id: 'j' })
+    for (const c of [silent, chatty]) assert.deepEqual(await c.closed, { code: CLOSE_NO_HELLO, reason: 'No valid hello within 0.3 s; send hello first.' })
+    assert.deepEqual(chatty.errors().map((e) => e.code), ['protocol-version', 'not-ready'])
+    // The server drops the socket from its clients once its side of the close is done too.
+    while (s.stats().clients > 1) await new Promise((r) => setTimeout(r, 20))
+    // The paired socket outlived the deadline and still talks.
+    paired.send({ type: 'cancel', id: 'none' })
+    assert.equal((await paired.waitFor('error')).msg.code, 'unknown-job')
+    await paired.close()
   } finally {
     await s.close()
   }

@@ -166,7 +166,9 @@ export class HelperClient {
       const message = opened
         ? ev.code === 1009
           ? 'The helper closed the connection: a message was larger than it accepts (code 1009).'
-          : `The helper closed the connection (code ${ev.code}).`
+          : ev.reason !== ''
+            ? `The helper closed the connection: ${ev.reason} (code ${ev.code}).`
+            : `The helper closed the connection (code ${ev.code}).`
         : `Could not connect to the helper at ${this.url}: it is not running, or it refused the pairing token.`
       this.failAll('disconnected', 'The helper went away during the job.')
       if (!this.wanted) return this.setStatus({ state: 'disconnected', capabilities: null, message })
