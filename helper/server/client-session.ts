@@ -9,6 +9,7 @@ import { decodeUpload, UploadError } from './decode-upload.js'
 import type { Job, JobSink } from './job.js'
 import { QueueFullError, type JobQueue } from './job-queue.js'
 import { estimateJobMemory, formatBytes } from './memory-estimate.js'
+import type { MemoryLedger } from './memory-ledger.js'
 import type { TileConfig } from '../../models/style-transfer/tiles.js'
 
 export interface SessionContext {
@@ -18,6 +19,12 @@ export interface SessionContext {
   maxTextBytes: number
   /** Images a client may hold uploaded and not yet submitted. */
   maxImages: number
+  /** Bytes of pixels (RGBA) a client may hold uploaded and not yet submitted. */
+  maxImageBytes: number
+  /** Jobs of one client that may wait behind the running one (the queue's own limit is for all). */
+  maxQueuedPerClient: number
+  /** Everything held in memory, which each upload is admitted against. */
+  ledger: MemoryLedger
   /** How long a socket may stay open without a valid hello. */
   helloTimeoutMs: number
   memoryBudgetBytes: number
@@ -70,6 +77,7 @@ export function attachSession(ws: WebSocket, ctx: SessionContext): void {
     // The client is gone: its waiting jobs are dropped, its running job stops, its pixels go.
     ctx.queue.cancelClient(ctx.clientId)
     images.clear()
+    ctx.ledger.setUploads(ctx.clientId, 0)
   })
 
   function readText(bytes: Uint8Array): { msg: ClientMessage; payload: null } {
@@ -112,16 +120,39 @@ export function attachSession(ws: WebSocket, ctx: SessionContext): void {
     if (where === 'waiting') sink.json({ type: 'canceled', id: msg.id })
   }
 
+  const heldBytes = (): number => {
+    let n = 0
+    for (const img of images.values()) n += img.data.length
+    return n
+  }
+
   function upload(msg: ImageMessage, payload: Uint8Array): void {
     if (!images.has(msg.ref) && images.size >= ctx.maxImages) {
       throw new ProtocolError('too-many-images', `At most ${ctx.maxImages} images may wait for a submit; submit or reuse a reference.`)
     }
-    images.set(msg.ref, decodeUpload(msg, payload, ctx.maxSide))
+    // Decoding first is bounded (maxSide, maxPayload, one message at a time); the decoded pixels
+    // are what would be held, and they are dropped at once when refused.
+    const image = decodeUpload(msg, payload, ctx.maxSide)
+    const replaced = images.get(msg.ref)?.data.length ?? 0
+    const mine = heldBytes() - replaced + image.data.length
+    if (mine > ctx.maxImageBytes) {
+      throw new ProtocolError('too-many-images', `Image ${msg.ref} (${image.width}x${image.height}) would bring this client's images waiting for a submit to ${formatBytes(mine)}, over the limit of ${formatBytes(ctx.maxImageBytes)}; submit a job with the images already sent first.`)
+    }
+    const total = ctx.ledger.held() - replaced + image.data.length
+    if (total > ctx.ledger.budgetBytes) {
+      throw new ProtocolError('out-of-memory', `Image ${msg.ref} (${image.width}x${image.height}) would bring what the helper holds to ${formatBytes(total)}, over its memory budget of ${formatBytes(ctx.ledger.budgetBytes)}; try again when a job has finished.`)
+    }
+    images.set(msg.ref, image)
+    ctx.ledger.setUploads(ctx.clientId, mine)
   }
 
   function submit(msg: SubmitMessage): void {
     const { id } = msg
     if (ctx.queue.has(ctx.clientId, id)) throw new ProtocolError('duplicate-job', `Job ${id} is already queued or running; use a new id.`, id)
+    // One client may not take the whole line: the others' jobs must still get in.
+    if (ctx.queue.running !== null && ctx.queue.waitingFor(ctx.clientId) >= ctx.maxQueuedPerClient) {
+      throw new ProtocolError('queue-full', `This client already has ${ctx.maxQueuedPerClient} jobs waiting; submit another when one of them has started.`, id)
+    }
     const take = (ref: string): RgbaImage => {
       const img = images.get(ref)
       if (img === undefined) throw new ProtocolError('unknown-image', `Image ${ref} was not uploaded (send an image frame with that ref first).`, id)
@@ -146,7 +177,7 @@ export function attachSession(ws: WebSocket, ctx: SessionContext): void {
     }
     const job: Job = {
       key: `${ctx.clientId}:${id}`, id, clientId: ctx.clientId, content, styles, options,
-      plan: estimate.plan, controller: new AbortController(), sink
+      plan: estimate.plan, memoryBytes: estimate.bytes, controller: new AbortController(), sink
     }
     let position: number
     try {
@@ -158,6 +189,7 @@ export function attachSession(ws: WebSocket, ctx: SessionContext): void {
     // The job holds the pixels now; the upload slots are free for the next job.
     images.delete(msg.content)
     for (const ref of msg.styles) images.delete(ref)
+    ctx.ledger.setUploads(ctx.clientId, heldBytes())
     if (position > 0) sink.json({ type: 'queued', id, position })
   }
 }

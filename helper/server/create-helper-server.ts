@@ -12,6 +12,7 @@ import { deviceName } from './device-name.js'
 import { startHeartbeat } from './heartbeat.js'
 import { createHttpHandler } from './http-handler.js'
 import { JobQueue } from './job-queue.js'
+import { MemoryLedger } from './memory-ledger.js'
 import { allowedOrigins, checkUpgrade, type Refusal } from './request-guard.js'
 import { runJob } from './run-job.js'
 
@@ -31,6 +32,10 @@ export interface HelperServerOptions {
   maxSide?: number
   /** Jobs that may wait behind the running one. */
   maxQueue?: number
+  /** Jobs of one client that may wait behind the running one (default 2). */
+  maxQueuedPerClient?: number
+  /** Bytes of RGBA pixels one client may hold uploaded and not yet submitted (default: a quarter of the memory budget, at least two images of maxSide x maxSide). */
+  maxImageBytesPerClient?: number
   maxClients?: number
   /** Jobs whose estimated peak memory is above this are refused up front. */
   memoryBudgetMb?: number
@@ -105,6 +110,12 @@ export async function createHelperServer(opts: HelperServerOptions): Promise<Hel
     previewIntervalMs: opts.previewIntervalMs ?? 1000
   }), () => nodeEngine.releaseCaches())
 
+  const ledger = new MemoryLedger(memoryBudgetMb * 2 ** 20, queue)
+  const maxQueuedPerClient = opts.maxQueuedPerClient ?? 2
+  // A quarter leaves room for three more clients and a running job; a content and a style at the
+  // largest size always fit (the global budget still has the last word at each upload).
+  const maxImageBytes = opts.maxImageBytesPerClient ?? Math.max(2 * maxSide * maxSide * 4, Math.floor(ledger.budgetBytes / 4))
+
   let port = opts.port ?? DEFAULT_PORT
   let origins = allowedOrigins(port)
   const capabilities = (): CapabilitiesMessage => ({
@@ -145,7 +156,7 @@ export async function createHelperServer(opts: HelperServerOptions): Promise<Hel
       // Without a listener a socket error would crash the process. ws has already started the
       // close (e.g. 1009 for a payload over maxPayload), so there is nothing else to do.
       ws.on('error', () => undefined)
-      attachSession(ws, { clientId, maxSide, maxTextBytes: opts.maxTextBytes ?? 64 * 1024, maxImages: 8, helloTimeoutMs: opts.helloTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS, memoryBudgetBytes: memoryBudgetMb * 2 ** 20, tile: nodeEngine.tile, capabilities, queue })
+      attachSession(ws, { clientId, maxSide, maxTextBytes: opts.maxTextBytes ?? 64 * 1024, maxImages: 8, maxImageBytes, maxQueuedPerClient, ledger, helloTimeoutMs: opts.helloTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS, memoryBudgetBytes: memoryBudgetMb * 2 ** 20, tile: nodeEngine.tile, capabilities, queue })
       wss.emit('connection', ws, req)
     })
   })

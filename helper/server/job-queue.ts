@@ -22,6 +22,10 @@ export class JobQueue {
 
   get running(): Job | null { return this.current }
   get waitingCount(): number { return this.waiting.length }
+  /** Jobs of one client waiting behind the running one. */
+  waitingFor(clientId: number): number { return this.waiting.reduce((n, j) => n + (j.clientId === clientId ? 1 : 0), 0) }
+  /** Bytes of the pixels the waiting jobs hold. */
+  get waitingPixelBytes(): number { return this.waiting.reduce((n, j) => n + j.content.data.length + j.styles.reduce((a, s) => a + s.data.length, 0), 0) }
 
   /** Queues a job; returns 0 when it starts at once, else its position in the line (1 = next). */
   add(job: Job): number {

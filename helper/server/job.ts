@@ -19,6 +19,8 @@ export interface Job {
   styles: RgbaImage[]
   options: Partial<StyleTransferOptions>
   plan: Plan
+  /** The estimated peak memory of the run (estimateJobMemory), counted while it runs. */
+  memoryBytes: number
   controller: AbortController
   sink: JobSink
 }

@@ -14,8 +14,8 @@ const VGG_VALUES_PER_PIXEL = 64 * 2 + (128 * 2) / 4 + (256 * 4) / 16 + (512 * 4)
  * gradients of the same size at its peak: about 4 copies (measured peaks on wasm were 3-4x).
  */
 const STEP_COPIES = 4
-/** Weights (float32), backend runtime and the JS heap: a fixed floor. */
-const FIXED_BYTES = 400 * 2 ** 20
+/** Weights (float32), backend runtime and the JS heap: a fixed floor, there whether a job runs or not. */
+export const FIXED_BYTES = 400 * 2 ** 20
 
 export interface MemoryEstimate {
   bytes: number
@@ -77,4 +77,5 @@ export function estimateJobMemory(content: { width: number; height: number }, st
   return { bytes: FIXED_BYTES + stepBytes(tile.size * tile.size) + contentTargets + state, plan, tiled: true }
 }
 
-export const formatBytes = (b: number): string => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(1)} GB` : `${Math.ceil(b / 2 ** 20)} MB`)
+export const formatBytes = (b: number): string =>
+  b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(1)} GB` : b >= 2 ** 20 ? `${Math.ceil(b / 2 ** 20)} MB` : `${Math.ceil(b / 2 ** 10)} KB`
