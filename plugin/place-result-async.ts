@@ -3,12 +3,13 @@ import type { PluginMessage, ResultTile, UiMessage } from './messages.js'
 import type { PluginState } from './plugin-state.js'
 import { writeRecipe } from './recipe-data.js'
 import { type Placement, resolvePlacementAsync } from './resolve-placement-async.js'
+import { resultName } from './result-name.js'
 import { resultTiles } from './result-tiles.js'
 
 /**
- * Places a result as a rectangle with an IMAGE fill (or a group of tiled rectangles) directly above
- * the content, named after both inputs, with the recipe in plugin data, selected and in view, as one
- * undo step. All or nothing: if any step fails, whatever was created is removed and the error is
+ * Places a result as a rectangle with an IMAGE fill (or a group of tiled rectangles) on top of the
+ * content's parent, over the content's box, named after both inputs and numbered among earlier
+ * results, with the recipe in plugin data, selected and in view, as one undo step. All or nothing: if any step fails, whatever was created is removed and the error is
  * rethrown, so the document is never left half-changed.
  */
 export async function placeResultAsync(
@@ -21,11 +22,13 @@ export async function placeResultAsync(
   const styleNames = await Promise.all(recipe.styleIds.map((id) => layerNameAsync(id, state)))
   // Images are not nodes: creating them leaves the document unchanged, so it comes first.
   const hashes = tiles.map((tile) => figma.createImage(tile.png).hash)
+  // Named before anything is created, from the siblings it will join.
+  const name = resultName(placement.contentName, styleNames, placement.parent.children.map((n) => n.name))
   const previousSelection = figma.currentPage.selection
   const created: SceneNode[] = []
   try {
     const result = buildResult(tiles, hashes, placement, message, created)
-    result.name = `${placement.contentName} × ${styleNames.join(' + ')}`
+    result.name = name
     writeRecipe(result, recipe, `From “${placement.contentName}” in the style of ${styleNames.map((n) => `“${n}”`).join(', ')}, seed ${recipe.seed}.`)
     figma.currentPage.selection = [result]
     figma.viewport.scrollAndZoomIntoView([result])

@@ -2,10 +2,14 @@ import { findLayerAsync, pageOf } from './find-layer-async.js'
 import { type Box, boxInParent } from './geometry.js'
 import type { PluginState } from './plugin-state.js'
 
-/** Where the result goes: directly above the content in its parent, over the content's box. */
+/**
+ * Where the result goes: on top of the content's parent, over the content's box. On top, not just
+ * above the content: a second result placed directly above the content would go under the first
+ * and be hidden by it.
+ */
 export interface Placement {
   parent: BaseNode & ChildrenMixin
-  /** insertChild index: content index + 1 puts the result directly above the content. */
+  /** insertChild index: the parent's child count, so the result is its topmost child. */
   index: number
   box: Box
   contentName: string
@@ -25,12 +29,11 @@ export async function resolvePlacementAsync(
   const page = figma.currentPage
   if (content !== null && content.parent !== null && pageOf(content) === page) {
     const instance = outermostInstance(content)
-    if (instance === null) return aboveContent(content, content.parent, name, known)
-    // Figma refuses new children anywhere inside an instance; put the result over it on the page.
-    const top = topLevelLayer(instance)
+    if (instance === null) return onTopOfParent(content, content.parent, name, known)
+    // Figma refuses new children anywhere inside an instance; put the result on top of the page.
     const box = content.absoluteBoundingBox ?? boxInParent(content)
     return {
-      parent: page, index: page.children.indexOf(top) + 1, box, contentName: name,
+      parent: page, index: page.children.length, box, contentName: name,
       notice: `${quoted} is inside a component instance, which cannot hold new layers, so the result was placed on top of the instance.`
     }
   }
@@ -48,7 +51,7 @@ export async function resolvePlacementAsync(
   }
 }
 
-function aboveContent(
+function onTopOfParent(
   content: SceneNode,
   parent: BaseNode & ChildrenMixin,
   name: string,
@@ -58,7 +61,7 @@ function aboveContent(
   const moved = known !== undefined && (known.parentId !== parent.id || known.x !== box.x || known.y !== box.y)
   return {
     parent,
-    index: parent.children.indexOf(content) + 1,
+    index: parent.children.length,
     box,
     contentName: name,
     notice: moved ? `“${name}” moved while the style was being transferred, so the result was placed on top of it where it is now.` : null
@@ -71,12 +74,4 @@ function outermostInstance(node: SceneNode): SceneNode | null {
     if (p.type === 'INSTANCE') found = p
   }
   return found
-}
-
-function topLevelLayer(node: SceneNode): SceneNode {
-  let current = node
-  while (current.parent !== null && current.parent.type !== 'PAGE' && current.parent.type !== 'DOCUMENT') {
-    current = current.parent
-  }
-  return current
 }

@@ -63,6 +63,7 @@ export class FakeNode {
   #width: number
   #height: number
   #rotation: number
+  #visible = true
   #parent: FakeNode | null = null
   #children: FakeNode[] | null
   #fills: readonly Paint[] = []
@@ -108,6 +109,9 @@ export class FakeNode {
   set y(value: number) { this.#move(0, value - this.y) }
   get width(): number { this.#live(); return this.type === 'GROUP' ? this.#groupBox().width : this.#width }
   get height(): number { this.#live(); return this.type === 'GROUP' ? this.#groupBox().height : this.#height }
+  /** Figma: SceneNode.visible, true for new nodes; the eye toggle in the layers panel. */
+  get visible(): boolean { this.#live(); return this.#visible }
+  set visible(value: boolean) { this.#live(); this.#visible = value; this.host.log(`visible ${this.id}`) }
   get rotation(): number { this.#live(); return this.#rotation }
   set rotation(value: number) { this.#live(); this.#rotation = value; this.host.log(`rotation ${this.id}`) }
 

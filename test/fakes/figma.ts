@@ -142,7 +142,7 @@ export class FakeFigma implements NodeHost {
   /** A text dump of the document, to assert that it is unchanged. */
   snapshot(node: FakeNode = this.root, depth = 0): string {
     const fills = node.type === 'DOCUMENT' || node.type === 'PAGE' ? '' : ` fills=${JSON.stringify(node.fills)}`
-    const geometry = node.type === 'DOCUMENT' || node.type === 'PAGE' ? '' : ` ${node.x},${node.y} ${node.width}×${node.height} r${node.rotation}`
+    const geometry = node.type === 'DOCUMENT' || node.type === 'PAGE' ? '' : ` ${node.x},${node.y} ${node.width}×${node.height} r${node.rotation}${node.visible ? '' : ' hidden'}`
     const data = node.getPluginDataKeys().map((k) => `${k}=${node.getPluginData(k)}`).join(';')
     const line = `${'  '.repeat(depth)}${node.type} ${node.id} "${node.name}"${geometry}${fills} ${data}`
     const hasChildren = ['DOCUMENT', 'PAGE', 'FRAME', 'GROUP', 'COMPONENT', 'INSTANCE', 'SECTION'].includes(node.type)

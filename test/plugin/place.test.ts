@@ -7,7 +7,7 @@ import { placeMessage, recipeFor, start, twoLayerDocument } from './setup.js'
 
 const sha1 = (bytes: Uint8Array) => createHash('sha1').update(bytes).digest('hex')
 
-test('place: a rectangle with an IMAGE fill over the content, directly above it, named, selected, one undo step', async () => {
+test('place: a rectangle with an IMAGE fill over the content, on top of its parent, named, selected, one undo step', async () => {
   const { fake } = start()
   const { frame, content, style } = twoLayerDocument(fake)
   await fake.select(content, style)
@@ -21,8 +21,8 @@ test('place: a rectangle with an IMAGE fill over the content, directly above it,
   assert.equal(placed['notice'], null)
   const result = fake.nodeById(String(placed['nodeId']))
   assert.ok(result !== undefined)
-  // Same parent, directly above the content, nothing else reordered.
-  assert.deepEqual(frame.children.map((n) => n.name), ['Backdrop', 'Photo', 'Photo × Starry Night', 'Starry Night', 'Caption'])
+  // Same parent, on top of it (nothing can hide it), nothing else reordered.
+  assert.deepEqual(frame.children.map((n) => n.name), ['Backdrop', 'Photo', 'Starry Night', 'Caption', 'Photo × Starry Night'])
   assert.equal(result.parent, frame)
   // Same box as the content (canvas units), whatever the image resolution.
   assert.deepEqual([result.type, result.x, result.y, result.width, result.height], ['RECTANGLE', 40, 60, 300, 200])
@@ -36,7 +36,7 @@ test('place: a rectangle with an IMAGE fill over the content, directly above it,
   assert.deepEqual(fake.pendingChanges, [])
   const step = fake.undoSteps.at(-1) ?? []
   assert.ok(step.includes(`create ${result.id}`))
-  assert.ok(step.includes(`insert ${result.id} ${frame.id}@2`))
+  assert.ok(step.includes(`insert ${result.id} ${frame.id}@4`))
   assert.ok(step.includes(`pluginData ${result.id} recipe`))
   // Recipe and relaunch button.
   assert.deepEqual(JSON.parse(result.getPluginData('recipe')), recipeFor(content, [style]))
@@ -64,7 +64,7 @@ test('place: content inside a group keeps the group-parent coordinates', async (
   assert.ok(result !== undefined)
   assert.equal(result.parent, g)
   assert.deepEqual([result.x, result.y, result.width, result.height], [100, 100, 50, 50])
-  assert.equal(g.children.indexOf(result), 1)
+  assert.equal(g.children.indexOf(result), 2)
 })
 
 test('place: a rotated content gets an unrotated result over its bounding box (what was exported)', async () => {
@@ -107,7 +107,7 @@ test('place-tiles: results wider than 4096 px are placed as a group of tiles, ea
   assert.equal(group.type, 'GROUP')
   assert.equal(group.name, 'Photo × Starry Night')
   assert.equal(group.parent, frame)
-  assert.equal(frame.children.indexOf(group), frame.children.indexOf(content) + 1)
+  assert.equal(frame.children.at(-1), group)
   // The group covers the content's box; tiles split it in proportion to their pixels.
   assert.deepEqual([group.x, group.y, group.width, group.height], [40, 60, 300, 200])
   const sx = 300 / width
@@ -229,7 +229,7 @@ test('place: content moved to another page → middle of this view, with a notic
   assert.equal(result?.parent, fake.currentPage)
 })
 
-test('place: content inside a component instance → above the instance on the page, with a notice', async () => {
+test('place: content inside a component instance → on top of the page, over the content, with a notice', async () => {
   const { fake } = start()
   const instance = fake.add('INSTANCE', { name: 'Card', x: 100, y: 200, width: 300, height: 300 })
   const content = fake.add('RECTANGLE', { name: 'Image', parent: instance, x: 10, y: 20, width: 50, height: 40 })
@@ -239,7 +239,7 @@ test('place: content inside a component instance → above the instance on the p
   assert.equal(placed['notice'], '“Image” is inside a component instance, which cannot hold new layers, so the result was placed on top of the instance.')
   const result = fake.nodeById(String(placed['nodeId']))
   assert.equal(result?.parent, fake.currentPage)
-  assert.equal(fake.currentPage.children.indexOf(result!), fake.currentPage.children.indexOf(instance) + 1)
+  assert.equal(fake.currentPage.children.at(-1), result)
   assert.deepEqual([result?.x, result?.y, result?.width, result?.height], [110, 220, 50, 40])
 })
 

@@ -17,7 +17,7 @@ export interface Host {
   start(listener: (event: HostEvent) => void): () => void
   /** One layer as pixels, long side <= maxSide (smaller when the layer is small). */
   exportLayerAsync(nodeId: string, maxSide: number): Promise<RgbaImage>
-  /** Places the result above the content; tiles it when it is larger than Figma accepts. */
+  /** Places the result over the content, on top of its parent; tiles it when it is larger than Figma accepts. */
   placeResultAsync(image: RgbaImage, recipe: Recipe): Promise<Placed>
   setContent(nodeId: string): void
   saveSettings(settings: Settings): void

@@ -7,6 +7,7 @@ import {
   mergeSettings, parseUiToPlugin, requestIdOf
 } from '../../plugin/messages.js'
 import { type TileRect, checkTileCover } from '../../plugin/tiles.js'
+import { resultName } from '../../plugin/result-name.js'
 import type { Layer, PlaygroundDocument } from './document.js'
 
 export interface SandboxOptions {
@@ -131,12 +132,12 @@ export class SimulatedSandbox {
     const styleNames = m.recipe.styleIds.map((id) => doc.find(id)?.name ?? 'deleted style')
     const box = content ?? { x: 40, y: 260, width: m.width, height: m.height, name: 'deleted content' }
     const layer: Layer = {
-      id: doc.nextId(), name: `${box.name} × ${styleNames.join(' + ')}`, x: box.x, y: box.y, width: box.width, height: box.height,
+      id: doc.nextId(), name: resultName(box.name, styleNames, doc.layers.map((l) => l.name)), x: box.x, y: box.y, width: box.width, height: box.height,
       bitmap, brokenBytes: null, pluginData: { recipe: JSON.stringify(m.recipe) }
     }
     doc.change(() => {
-      const index = content === undefined ? doc.layers.length : doc.layers.indexOf(content) + 1
-      doc.layers.splice(index, 0, layer)
+      // On top, as the plugin does (plugin/resolve-placement-async.ts): never under an earlier result.
+      doc.layers.push(layer)
       doc.selection = [layer.id]
     })
     const notice = content === undefined ? 'The content layer was deleted meanwhile, so the result was placed on its own.' : null
