@@ -13,7 +13,7 @@ import { startHeartbeat } from './heartbeat.js'
 import { createHttpHandler } from './http-handler.js'
 import { JobQueue } from './job-queue.js'
 import { MemoryLedger } from './memory-ledger.js'
-import { allowedOrigins, checkUpgrade, type Refusal } from './request-guard.js'
+import { allowedOrigins, checkPairing, checkUpgrade, type Refusal } from './request-guard.js'
 import { runJob } from './run-job.js'
 
 export interface HelperServerOptions {
@@ -123,12 +123,15 @@ export async function createHelperServer(opts: HelperServerOptions): Promise<Hel
     maxSide, maxQueue, maxPayload, memoryBudgetMb
   })
 
+  const full = (): Refusal | null =>
+    wss.clients.size >= maxClients ? { status: 503, message: `The helper already has ${maxClients} clients connected.` } : null
   const http = createServer(createHttpHandler({
     port: () => port,
     origins: () => origins,
     weightsDir,
     playgroundDir: opts.playgroundDir ?? DEFAULT_PLAYGROUND,
-    health: () => ({ backend, busy: queue.running !== null, waiting: queue.waitingCount })
+    health: () => ({ backend, busy: queue.running !== null, waiting: queue.waitingCount }),
+    pairing: (origin, presented) => checkPairing(origin, presented, { token: opts.token, origins, full })
   }))
   const wss = new WebSocketServer({
     noServer: true,
@@ -148,8 +151,7 @@ export async function createHelperServer(opts: HelperServerOptions): Promise<Hel
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy())
-    const refusal = checkUpgrade(req, { port, token: opts.token, path: WS_PATH, origins })
-      ?? (wss.clients.size >= maxClients ? { status: 503 as const, message: `The helper already has ${maxClients} clients connected.` } : null)
+    const refusal = checkUpgrade(req, { port, token: opts.token, path: WS_PATH, origins }) ?? full()
     if (refusal !== null) return refuse(socket, refusal)
     wss.handleUpgrade(req, socket, head, (ws) => {
       const clientId = nextClient++

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { PROTOCOL_VERSION } from '../protocol.js'
-import { hostAllowed } from './request-guard.js'
+import { hostAllowed, type Refusal } from './request-guard.js'
 import { contentType, resolveStaticFile } from './static-files.js'
 import { createShardLookup } from './weights-route.js'
 
@@ -12,11 +12,17 @@ export interface HttpConfig {
   /** build/playground: served at / and /playground/ when it exists. */
   playgroundDir: string
   health: () => Record<string, unknown>
+  /** POST /pair: would a WebSocket from this origin with this token be accepted? null: yes. */
+  pairing: (origin: string | undefined, presented: string) => Refusal | null
 }
 
+/** Tokens are at most 128 characters; a body past this is not one. */
+const MAX_PAIR_BODY = 1024
+
 /**
- * The plain-HTTP side of the helper: GET /health, GET /weights/<shard>, and the playground's
- * static files. Read-only, same Host check as the WebSocket; CORS names the caller's origin when
+ * The plain-HTTP side of the helper: GET /health, GET /weights/<shard>, the playground's static
+ * files, and POST /pair (the token check, answered 204 or 401, nothing else). Same Host check as
+ * the WebSocket; CORS names the caller's origin when
  * it is one of the allowed ones and is absent otherwise (`*` only on weights shards for the null
  * origin, see below).
  */
@@ -35,18 +41,51 @@ export function createHttpHandler(cfg: HttpConfig): (req: IncomingMessage, res: 
       res.setHeader('Vary', 'Origin')
     }
     if (req.method === 'OPTIONS') {
-      res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD')
+      res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD, POST')
       return void res.writeHead(204).end()
     }
+    // The raw path, not a normalised one: `/weights/../x` must not turn into `/x`.
+    const rawPath = (req.url ?? '/').split('?')[0] ?? '/'
+    if (rawPath === '/pair') return pair(req, res)
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD')
       return send(res, 405, 'Only GET and HEAD are served here.\n')
     }
-    // The raw path, not a normalised one: `/weights/../x` must not turn into `/x`.
-    const rawPath = (req.url ?? '/').split('?')[0] ?? '/'
     handleAsync(rawPath, req, res).catch((e: unknown) => {
       if (!res.headersSent) send(res, 500, `The helper could not answer: ${(e as Error).message}\n`)
       else res.destroy()
+    })
+  }
+
+  /**
+   * The token comes as a text/plain body, so a browser sends it as a simple request (no preflight)
+   * and it never appears in a URL or a log. The null origin (Figma's iframe) reads only `*`
+   * responses (platform-facts H2), and the answer says nothing the token's holder does not know.
+   */
+  function pair(req: IncomingMessage, res: ServerResponse): void {
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST')
+      return send(res, 405, 'POST the pairing token here.\n')
+    }
+    if (req.headers.origin === 'null') res.setHeader('Access-Control-Allow-Origin', '*')
+    res.setHeader('Cache-Control', 'no-store')
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size <= MAX_PAIR_BODY) return void chunks.push(chunk)
+      // Answer once and let the rest drain unread; the connection closes after the answer.
+      if (!res.headersSent) {
+        res.setHeader('Connection', 'close')
+        send(res, 413, 'A pairing token is at most 128 characters.\n')
+      }
+    })
+    req.on('error', () => res.destroy())
+    req.on('end', () => {
+      if (res.headersSent) return
+      const refusal = cfg.pairing(req.headers.origin, Buffer.concat(chunks).toString('utf8'))
+      if (refusal === null) return void res.writeHead(204).end()
+      send(res, refusal.status, `${refusal.message}\n`)
     })
   }
 

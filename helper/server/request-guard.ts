@@ -50,6 +50,19 @@ export function tokenMatches(presented: string | null, expected: string): boolea
 
 export interface Refusal { status: 400 | 401 | 403 | 404 | 503; message: string }
 
+/**
+ * The upgrade's Origin and token checks for the plain-HTTP pairing probe (POST /pair with the
+ * token as the body; the Host was checked by the HTTP handler). Browsers hide why an upgrade was
+ * refused, so the panel asks here after a failed one: 204 when the same socket would be accepted,
+ * 401 for a wrong token, 403 for a foreign origin, 503 when the helper is full. It answers nothing
+ * a holder of the token could not learn by connecting, and the token is 192 random bits.
+ */
+export function checkPairing(origin: string | undefined, presented: string, cfg: { token: string; origins: ReadonlySet<string>; full: () => Refusal | null }): Refusal | null {
+  if (!originAllowed(origin, cfg.origins)) return { status: 403, message: `Origin ${origin ?? ''} may not connect to the helper.` }
+  if (!tokenMatches(presented.trim(), cfg.token)) return { status: 401, message: 'The pairing token is wrong; copy it again from the helper\'s window.' }
+  return cfg.full()
+}
+
 /** Every check the upgrade makes before a socket exists; null when the client may connect. */
 export function checkUpgrade(req: IncomingMessage, cfg: { port: number; token: string; path: string; origins: ReadonlySet<string> }): Refusal | null {
   const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname

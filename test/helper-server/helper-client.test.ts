@@ -15,9 +15,9 @@ let server: HelperServer
 before(async () => { server = await startServer() })
 after(() => server.close())
 
-const client = (opts: { token?: string; url?: string; states?: HelperState[] } = {}): HelperClient =>
+const client = (opts: { token?: string; url?: string; states?: HelperState[]; delays?: number[] } = {}): HelperClient =>
   new HelperClient({
-    url: opts.url ?? server.wsUrl, token: opts.token ?? TOKEN, createSocket, reconnectDelaysMs: [50, 100],
+    url: opts.url ?? server.wsUrl, token: opts.token ?? TOKEN, createSocket, reconnectDelaysMs: opts.delays ?? [50, 100],
     onStatus: (s) => opts.states?.push(s.state)
   })
 
@@ -82,7 +82,8 @@ test('an image over the helper\'s message limit is refused in a sentence before 
 
 test('a wrong token fails to connect with a plain sentence', async () => {
   const c = client({ token: 'wrong-token-wrong-token-wrong-token' })
-  await assert.rejects(c.connect(), /not running, or it refused the pairing token/)
+  await assert.rejects(c.connect(), /^Error: The helper refused the pairing token\. Copy it again from the helper's window\.$/)
+  assert.equal(c.current.state, 'error')
   c.close()
 })
 
@@ -90,7 +91,8 @@ test('the helper going away mid-job rejects it as disconnected; the client recon
   const s = await startServer()
   const port = s.port
   const states: HelperState[] = []
-  const c = client({ url: s.wsUrl, states })
+  // Waits long enough (6 s in all) for the helper to come back on the same port.
+  const c = client({ url: s.wsUrl, states, delays: [50, 100, 200, 400, 800, 1600, 3200] })
   let closing: Promise<void> | null = null
   try {
     await c.connect()

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { VGG19_MANIFEST } from '../../models/vgg19/manifest.js'
 import type { HelperServer } from '../../helper/server/create-helper-server.js'
-import { fakeEngine, startServer } from './support.js'
+import { fakeEngine, startServer, TOKEN } from './support.js'
 
 let server: HelperServer
 const dir = mkdtempSync(join(tmpdir(), 'helper-http-'))
@@ -110,4 +110,41 @@ test('without a built playground, / says so in a sentence', async () => {
   } finally {
     await s.close()
   }
+})
+
+function post(path: string, body: string | Buffer, headers: Record<string, string> = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: server.port, path, method: 'POST', headers: { 'Content-Type': 'text/plain;charset=UTF-8', ...headers } }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }))
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+test('POST /pair tells a right token (204) from a wrong one (401), with the upgrade\'s Host and Origin rules', async () => {
+  const right = await post('/pair', TOKEN, { Origin: 'null' })
+  assert.equal(right.status, 204)
+  // Figma's null-origin iframe reads only `*` responses; nothing is cached.
+  assert.equal(right.headers['access-control-allow-origin'], '*')
+  assert.equal(right.headers['cache-control'], 'no-store')
+  const wrong = await post('/pair', 'wrong-token-wrong-token-wrong-token', { Origin: 'null' })
+  assert.equal(wrong.status, 401)
+  assert.equal(wrong.body.toString(), 'The pairing token is wrong; copy it again from the helper\'s window.\n')
+  assert.ok(!wrong.body.toString().includes(TOKEN))
+  // A near miss (one character off, or the token with a suffix) is as wrong as any other.
+  assert.equal((await post('/pair', `${TOKEN.slice(0, -1)}x`)).status, 401)
+  assert.equal((await post('/pair', `${TOKEN}x`)).status, 401)
+  assert.equal((await post('/pair', '')).status, 401)
+  // A pasted token with a trailing newline still counts, as it does in the panel (trimmed there too).
+  assert.equal((await post('/pair', `${TOKEN}\n`)).status, 204)
+  // The same Host and Origin rules as the WebSocket upgrade.
+  assert.equal((await post('/pair', TOKEN, { Host: `rebind.example:${server.port}` })).status, 403)
+  const foreign = await post('/pair', TOKEN, { Origin: 'https://evil.example' })
+  assert.equal(foreign.status, 403)
+  assert.equal(foreign.headers['access-control-allow-origin'], undefined)
+  assert.equal((await get('/pair')).status, 405)
+  assert.equal((await post('/pair', Buffer.alloc(4096, 97))).status, 413)
 })

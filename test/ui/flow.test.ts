@@ -141,6 +141,6 @@ test('missing weights say where they were looked for and what to do', async () =
   const pg = await openPlaygroundAsync(session, { ...QUICK, weightsUrl: `${session.origin}/no-weights-here/` })
   await transferAsync(pg, 60_000)
   const message = await pg.panel.getByTestId('error').innerText()
-  assert.match(message, /The style model could not be loaded from http:\/\/127\.0\.0\.1:\d+\/no-weights-here\/\. Start the Style Transfer helper/)
+  assert.match(message, /The style model could not be loaded from http:\/\/127\.0\.0\.1:\d+\/no-weights-here\/\. Start the helper on this computer \(`npx stylecraft-helper`\), or enter another Model address under Advanced/)
   assert.equal((await pg.layers()).length, 2)
 })

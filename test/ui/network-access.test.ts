@@ -10,6 +10,7 @@ import { build } from 'esbuild'
 import { DEFAULT_SETTINGS } from '../../plugin/settings.js'
 import { buildUiHtmlAsync } from '../../ui/build/build-ui.js'
 import { helperSocketUrl } from '../../ui/run/run-on-helper-async.js'
+import { pairingUrl } from '../../ui/helper-client/diagnose-refusal-async.js'
 import { DEFAULT_WEIGHTS_URL, WEIGHTS_PACKAGE, helperWeightsUrl, weightsUrlOf } from '../../ui/weights.js'
 
 interface NetworkAccess { allowedDomains: string[]; reasoning?: string; devAllowedDomains?: string[] }
@@ -66,12 +67,14 @@ test('every address the panel contacts by default is in allowedDomains', () => {
   const defaults = {
     'weights without a helper': weightsUrlOf(DEFAULT_SETTINGS),
     'weights from the paired helper': weightsUrlOf(DEFAULT_SETTINGS, paired),
-    'helper WebSocket': helperSocketUrl(DEFAULT_SETTINGS.helperUrl)
+    'helper WebSocket': helperSocketUrl(DEFAULT_SETTINGS.helperUrl),
+    'helper pairing check': pairingUrl(helperSocketUrl(DEFAULT_SETTINGS.helperUrl))
   }
   assert.deepEqual(defaults, {
     'weights without a helper': 'https://cdn.jsdelivr.net/npm/stylecraft-vgg19@1.0.0/',
     'weights from the paired helper': 'http://localhost:8787/weights/',
-    'helper WebSocket': 'ws://localhost:8787/ws'
+    'helper WebSocket': 'ws://localhost:8787/ws',
+    'helper pairing check': 'http://localhost:8787/pair'
   })
   for (const [what, address] of Object.entries(defaults)) assert.ok(allowed(address), `${what}: ${address} is not in allowedDomains`)
   assert.equal(helperWeightsUrl('wss://helper.example:9000/ws'), 'https://helper.example:9000/weights/')

@@ -1,4 +1,4 @@
-// Where the work runs (backend choice, weights address, the helper's state) and the optimiser.
+// Where the work runs (Run on, Model address, the helper's state) and the optimiser.
 import { useState } from 'preact/hooks'
 import type { RunsOn, Optimizer, Settings } from '../../plugin/messages.js'
 import type { HelperStatus } from '../helper-client/helper-client.js'
@@ -16,8 +16,8 @@ export interface AdvancedPanelProps {
   settings: Settings
   disabled: boolean
   onChange(patch: Partial<Settings>): void
-  /** The helper connection (ui/hooks/use-helper.ts) and the address it uses. */
-  helper: { status: HelperStatus; url: string }
+  /** The helper connection (ui/hooks/use-helper.ts), the address it uses, and a new try after it stopped. */
+  helper: { status: HelperStatus; url: string; retry?: () => void }
 }
 
 /** The helper's state in one sentence. */
@@ -26,7 +26,9 @@ export function helperStatusText(status: HelperStatus, url: string, paired: bool
   switch (status.state) {
     case 'paired':
     case 'busy':
-      return caps === null ? 'Paired.' : `Paired: ${caps.backend} on ${caps.device}${status.state === 'busy' ? ' (running a job)' : ''}.`
+      if (caps === null) return 'Paired.'
+      if (status.state === 'busy' && status.message !== null) return `Paired: ${caps.backend} on ${caps.device}. ${status.message}`
+      return `Paired: ${caps.backend} on ${caps.device}${status.state === 'busy' ? ' (running a job)' : ''}.`
     case 'connecting':
       return status.message === null ? `Connecting to ${url}…` : `${status.message} Trying again…`
     case 'error':
@@ -34,7 +36,7 @@ export function helperStatusText(status: HelperStatus, url: string, paired: bool
     case 'disconnected':
       return paired
         ? status.message ?? 'Disconnected.'
-        : 'Not paired. Start the helper (npm start), paste the token it prints and press Pair; until then everything runs in this panel.'
+        : 'Not paired. Start the helper (`npx stylecraft-helper`, or `npm start` in the project), paste the token it prints and press Pair; until then everything runs in this panel.'
   }
 }
 
@@ -79,7 +81,7 @@ export function AdvancedPanel({ settings, disabled, onChange, helper }: Advanced
         <form class="row" onSubmit={(e) => { e.preventDefault(); pair() }}>
           <label for="helper-token">Pairing token</label>
           <input id="helper-token" class="grow" type="password" autoComplete="off" disabled={disabled}
-            placeholder={stored ? 'Paired (paste to change)' : 'From the helper console'}
+            placeholder={stored ? 'Paired (paste to change)' : 'From the helper\'s window'}
             value={token} onInput={(e) => setToken(e.currentTarget.value)} />
           <button type="submit" disabled={disabled || token.trim() === ''}>Pair</button>
           {stored && <button type="button" disabled={disabled} onClick={() => onChange({ helperToken: '' })}>Forget</button>}
@@ -87,6 +89,7 @@ export function AdvancedPanel({ settings, disabled, onChange, helper }: Advanced
         <div class="row" data-testid="helper-status" data-state={helper.status.state}>
           <span class="label">Helper</span>
           <span class="grow muted" aria-live="polite"><span class="status-dot" />{helperStatusText(helper.status, helper.url, stored)}</span>
+          {helper.status.state === 'error' && helper.retry !== undefined && <button type="button" onClick={helper.retry}>Retry</button>}
         </div>
       </section>
     </details>

@@ -3,14 +3,19 @@ import {
   decodeFrame, encodeFrame, parseServerMessage, PROTOCOL_VERSION, SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX,
   type CapabilitiesMessage, type ErrorCode, type JobOptions, type PixelFormat, type ProgressMessage, type ServerMessage
 } from '../../helper/protocol.js'
+import { diagnoseRefusalAsync, type Diagnosis, type FetchLike } from './diagnose-refusal-async.js'
 import { browserWebSocket, OPEN, type WebSocketFactory, type WebSocketLike } from './socket-like.js'
 
 export type HelperState = 'disconnected' | 'connecting' | 'paired' | 'busy' | 'error'
 
 export interface HelperStatus {
+  /** 'error': the client stopped trying; retry() starts again. */
   state: HelperState
   capabilities: CapabilitiesMessage | null
-  /** One sentence for the user when state is 'error' (or why the last connection dropped). */
+  /**
+   * One sentence for the user: why the client stopped ('error'), why the last try failed
+   * ('connecting'), or how many jobs are ahead of this one ('busy').
+   */
   message: string | null
 }
 
@@ -20,8 +25,13 @@ export interface HelperClientOptions {
   token: string
   createSocket?: WebSocketFactory
   onStatus?: (status: HelperStatus) => void
-  /** Reconnect delays grow from the first to the last, then stay there. */
+  /**
+   * The waits before each new try after a failed or lost connection; after the last one fails the
+   * client stops, says why (state 'error') and waits for retry().
+   */
   reconnectDelaysMs?: readonly number[]
+  /** Asks the helper's HTTP side why an upgrade failed (default: the global fetch). */
+  fetch?: FetchLike
   /** Called for a server message that fails validation (a version skew or a bug, never silent). */
   onProtocolWarning?: (message: string) => void
 }
@@ -64,12 +74,15 @@ interface Pending {
   reject(e: HelperJobError): void
 }
 
-const DEFAULT_DELAYS = [500, 1000, 2000, 5000, 10000]
+// Doubling waits, 15 s in all: long enough for a helper that is starting, short enough that a
+// panel without one stops and says so instead of trying forever.
+const DEFAULT_DELAYS = [1000, 2000, 4000, 8000]
 
 /**
  * The UI's connection to the local helper: pairs with the token (sent as a subprotocol, so it
  * never appears in a URL), says hello, uploads images as binary frames, submits jobs and routes
- * their messages, cancels, and reconnects after the helper restarts. State changes go to onStatus.
+ * their messages, cancels, and reconnects after the helper restarts, a few times with growing waits.
+ * State changes go to onStatus.
  */
 export class HelperClient {
   private socket: WebSocketLike | null = null
@@ -79,14 +92,18 @@ export class HelperClient {
   private attempts = 0
   private timer: ReturnType<typeof setTimeout> | null = null
   private wanted = false
+  /** Bumped by every open() and close(): a diagnosis that finishes late is dropped. */
+  private generation = 0
   /** One-shot listeners of connect() calls. */
   private readonly watchers = new Set<(s: HelperStatus) => void>()
   private readonly url: string
   private readonly createSocket: WebSocketFactory
+  private readonly fetch: FetchLike
 
   constructor(private readonly options: HelperClientOptions) {
     this.url = options.url ?? 'ws://localhost:8787/ws'
     this.createSocket = options.createSocket ?? browserWebSocket()
+    this.fetch = options.fetch ?? ((url, init) => globalThis.fetch(url, init))
   }
 
   get current(): HelperStatus { return this.status }
@@ -94,6 +111,9 @@ export class HelperClient {
   /** Connects (and keeps reconnecting until close()). Resolves once paired, or rejects on the first failure. */
   connect(): Promise<CapabilitiesMessage> {
     this.wanted = true
+    this.attempts = 0
+    if (this.timer !== null) clearTimeout(this.timer)
+    this.timer = null
     return new Promise((resolve, reject) => {
       const watch = (s: HelperStatus): void => {
         if (s.state === 'paired' && s.capabilities !== null) { this.watchers.delete(watch); resolve(s.capabilities) }
@@ -104,9 +124,16 @@ export class HelperClient {
     })
   }
 
+  /** After the client stopped trying (state 'error'): tries again from the first wait. */
+  retry(): void {
+    if (this.status.state !== 'error') return
+    this.connect().catch(() => undefined) // the status says why
+  }
+
   /** Closes for good: no reconnect; jobs in flight are rejected as disconnected. */
   close(): void {
     this.wanted = false
+    this.generation += 1
     if (this.timer !== null) clearTimeout(this.timer)
     this.timer = null
     const s = this.socket
@@ -142,12 +169,13 @@ export class HelperClient {
   }
 
   private open(): void {
+    const generation = ++this.generation
     this.setStatus({ state: 'connecting', capabilities: null, message: this.status.message })
     let socket: WebSocketLike
     try {
       socket = this.createSocket(this.url, [SUBPROTOCOL, `${TOKEN_SUBPROTOCOL_PREFIX}${this.options.token}`])
     } catch (e) {
-      this.setStatus({ state: 'error', capabilities: null, message: `The helper address ${this.url} is not valid (${(e as Error).message}).` })
+      this.setStatus({ state: 'error', capabilities: null, message: `The Helper address ${this.url} is not valid (${(e as Error).message}). Correct it under Advanced.` })
       return
     }
     socket.binaryType = 'arraybuffer'
@@ -162,22 +190,34 @@ export class HelperClient {
     socket.onclose = (ev) => {
       if (this.socket !== socket) return
       this.socket = null
-      // Browsers hide the HTTP status of a refused upgrade: a close before open is all we learn.
-      const message = opened
-        ? ev.code === 1009
+      this.failAll('disconnected', 'The helper went away during the job.')
+      if (opened) {
+        const message = ev.code === 1009
           ? 'The helper closed the connection: a message was larger than it accepts (code 1009).'
           : ev.reason !== ''
             ? `The helper closed the connection: ${ev.reason} (code ${ev.code}).`
             : `The helper closed the connection (code ${ev.code}).`
-        : `Could not connect to the helper at ${this.url}: it is not running, or it refused the pairing token.`
-      this.failAll('disconnected', 'The helper went away during the job.')
-      if (!this.wanted) return this.setStatus({ state: 'disconnected', capabilities: null, message })
-      const delays = this.options.reconnectDelaysMs ?? DEFAULT_DELAYS
-      const delay = delays[Math.min(this.attempts, delays.length - 1)] ?? 1000
-      this.attempts += 1
-      this.setStatus({ state: 'connecting', capabilities: null, message })
-      this.timer = setTimeout(() => { this.timer = null; if (this.wanted) this.open() }, delay)
+        return this.afterFailure(generation, { message, retry: true })
+      }
+      // Browsers hide the HTTP status of a refused upgrade: a close before open is all we learn
+      // from the socket, so the helper's HTTP side is asked why.
+      diagnoseRefusalAsync(this.url, this.options.token, this.fetch).then(
+        (diagnosis) => this.afterFailure(generation, diagnosis),
+        (e: unknown) => this.afterFailure(generation, { message: `Could not reach the helper at ${this.url} (${(e as Error).message}).`, retry: true })
+      )
     }
+  }
+
+  /** Tries again after the next wait, or stops and says why when waiting cannot help or the waits are used up. */
+  private afterFailure(generation: number, { message, retry }: Diagnosis): void {
+    if (generation !== this.generation) return
+    if (!this.wanted) return this.setStatus({ state: 'disconnected', capabilities: null, message })
+    const delays = this.options.reconnectDelaysMs ?? DEFAULT_DELAYS
+    const delay = delays[this.attempts]
+    if (!retry || delay === undefined) return this.setStatus({ state: 'error', capabilities: null, message })
+    this.attempts += 1
+    this.setStatus({ state: 'connecting', capabilities: null, message })
+    this.timer = setTimeout(() => { this.timer = null; if (this.wanted) this.open() }, delay)
   }
 
   private receive(data: unknown): void {
@@ -205,7 +245,10 @@ export class HelperClient {
     if (msg.type === 'error' && msg.id === undefined) {
       if (msg.code === 'protocol-version') {
         this.wanted = false
-        this.socket?.close(1000, 'protocol mismatch')
+        // Detached first, so its close does not replace this sentence with a generic one.
+        const socket = this.socket
+        this.socket = null
+        socket?.close(1000, 'protocol mismatch')
         this.setStatus({ state: 'error', capabilities: null, message: msg.message })
       } else {
         this.options.onProtocolWarning?.(msg.message)
@@ -216,8 +259,15 @@ export class HelperClient {
     if (job === undefined || !('id' in msg)) return
     const id = msg.id as string
     switch (msg.type) {
-      case 'queued': job.callbacks.onQueued?.(msg.position); break
-      case 'started': job.callbacks.onStarted?.({ width: msg.width, height: msg.height, total: msg.total }); break
+      case 'queued':
+        // position 1 = next to run, so the running job is the one ahead of it.
+        this.setStatus({ ...this.status, state: 'busy', message: busySentence(msg.position) })
+        job.callbacks.onQueued?.(msg.position)
+        break
+      case 'started':
+        if (this.status.message !== null) this.setStatus({ ...this.status, message: null })
+        job.callbacks.onStarted?.({ width: msg.width, height: msg.height, total: msg.total })
+        break
       case 'progress': job.callbacks.onProgress?.(msg); break
       case 'preview': {
         const frame: HelperFrame = { format: msg.format, width: msg.width, height: msg.height, bytes: payload ?? new Uint8Array(0), done: msg.done, total: msg.total }
@@ -233,10 +283,14 @@ export class HelperClient {
         this.finish(id)
         job.reject(new HelperJobError('canceled', 'The job was canceled.', job.lastPreview))
         break
-      case 'error':
+      case 'error': {
         this.finish(id)
-        job.reject(new HelperJobError(msg.code, msg.message, job.lastPreview))
+        // Full: the running job and every waiting one are ahead.
+        const full = msg.code === 'queue-full' && this.status.capabilities !== null
+        const message = full ? `${busySentence(this.status.capabilities!.maxQueue + 1)} Try again when one has finished.` : msg.message
+        job.reject(new HelperJobError(msg.code, message, job.lastPreview))
         break
+      }
     }
   }
 
@@ -263,7 +317,7 @@ export class HelperClient {
   private refreshBusy(): void {
     if (this.status.capabilities === null) return
     const state: HelperState = this.jobs.size > 0 ? 'busy' : 'paired'
-    if (state !== this.status.state) this.setStatus({ ...this.status, state })
+    if (state !== this.status.state) this.setStatus({ ...this.status, state, message: state === 'paired' ? null : this.status.message })
   }
 
   private setStatus(s: HelperStatus): void {
@@ -273,4 +327,5 @@ export class HelperClient {
   }
 }
 
+const busySentence = (ahead: number): string => `The helper is busy (${ahead} job${ahead === 1 ? '' : 's'} ahead).`
 const formatSize = (bytes: number): string => (bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`)

@@ -1,6 +1,6 @@
 // The panel's connection to the local helper: one HelperClient per address and token. It connects
-// on open when a token is stored (the client itself reconnects after the helper restarts) and is
-// closed when the token or address changes, or the panel goes away.
+// on open when a token is stored (the client itself tries again a few times, then stops and says
+// why until Retry) and is closed when the token or address changes, or the panel goes away.
 import { useEffect, useState } from 'preact/hooks'
 import type { Settings } from '../../plugin/messages.js'
 import { HelperClient, type HelperStatus } from '../helper-client/helper-client.js'
@@ -12,6 +12,8 @@ export interface Helper {
   status: HelperStatus
   /** The address the client connects to (the settings' address with the /ws path). */
   url: string
+  /** Starts trying again after the client stopped (status 'error'). */
+  retry: () => void
 }
 
 const IDLE: HelperStatus = { state: 'disconnected', capabilities: null, message: null }
@@ -38,10 +40,11 @@ export function useHelper(settings: Settings, settingsLoaded: boolean): Helper {
       return undefined
     }
     setHelper({ client, status: client.current })
-    // The status line says why a try failed; the client keeps trying with growing delays.
+    // The status line says why a try failed; the client tries again with growing waits, then stops.
     client.connect().catch(() => undefined)
     return () => client.close()
   }, [settingsLoaded, url, token])
 
-  return { client: helper.client, status: helper.status, url }
+  const { client } = helper
+  return { client, status: helper.status, url, retry: () => client?.retry() }
 }

@@ -14,15 +14,15 @@ export function describeError(error: unknown, stage: Stage, context: { weightsUr
     if (/corrupt|decoded|shape|lack/.test(detail)) {
       return `The style model at ${context.weightsUrl} is damaged or a different version. Update the helper (or the files at that address), then try again.`
     }
-    return `The style model could not be loaded from ${context.weightsUrl}. Start the Style Transfer helper on this computer, or enter another weights address in Settings, then try again.`
+    return `The style model could not be loaded from ${context.weightsUrl}. Start the helper on this computer (\`npx stylecraft-helper\`), or enter another Model address under Advanced, then try again.`
   }
   const layer = context.layerName === undefined ? 'a layer' : `“${context.layerName}”`
   if (error instanceof ImageDecodeError) {
     return `The image of ${layer} could not be read; it may be damaged. Replace the image or pick another layer, then try again.`
   }
   if (error instanceof ImageError) return `${detail}. Choose a larger output size or larger layers, then try again.`
-  if (error instanceof OptionsError) return `A setting is out of range (${detail}). Reset the settings, then try again.`
-  if (stage === 'backend') return `${detail} Try another browser, or run the Style Transfer helper.`
+  if (error instanceof OptionsError) return `A setting is out of range (${detail}). Change it, then try again.`
+  if (stage === 'backend') return `${detail} Try another browser, or start the helper (\`npx stylecraft-helper\`) and choose Helper app under Advanced > Run on.`
   if (stage === 'place') return `The result could not be placed (${detail}). Try again, or choose a smaller output size.`
-  return `Style transfer stopped with an error (${detail}). Try a smaller output size or another backend in Settings.`
+  return `Style transfer stopped with an error (${detail}). Try a smaller output size, or another Run on under Advanced.`
 }

@@ -123,7 +123,9 @@ export async function runOnHelperAsync(
       if (lastPreview === null) throw new HelperRunError('The helper stopped before it sent a preview, so there was no image to place. Try again and stop a little later.')
       return { image: lastPreview, stopped: true, iterations: lastDone, elapsedMs: Date.now() - started }
     }
-    throw new HelperRunError(`The helper could not run the job: ${error.message} Try a smaller output size, or choose another backend in Settings.`)
+    // Busy is not the job's fault: a smaller size would not help, waiting or another Run on would.
+    if (error.code === 'queue-full') throw new HelperRunError(`${error.message} Or choose another Run on under Advanced.`)
+    throw new HelperRunError(`The helper could not run the job: ${error.message} Try a smaller output size, or another Run on under Advanced.`)
   } finally {
     signal.removeEventListener('abort', onAbort)
   }

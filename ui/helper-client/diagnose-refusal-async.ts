@@ -1,0 +1,57 @@
+// Why a WebSocket to the helper failed before it opened. Browsers hide the HTTP status of a refused
+// upgrade (a close with code 1006 is all the page learns), so the client asks the helper's plain
+// HTTP side instead: POST /pair with the token answers 204 when the same socket would be accepted,
+// 401 for a wrong token, 403 for a foreign origin, 503 when full (helper/server/request-guard.ts).
+
+export const NOT_RUNNING = 'The helper is not running. Start it with `npx stylecraft-helper` (or `npm start` in the project).'
+export const TOKEN_REFUSED = 'The helper refused the pairing token. Copy it again from the helper\'s window.'
+
+/** The part of fetch the probe uses (the browser's, or Node's in tests). */
+export type FetchLike = (url: string, init: { method: 'POST'; body: string; cache: 'no-store'; signal?: AbortSignal }) => Promise<{ status: number }>
+
+export interface Diagnosis {
+  message: string
+  /** False when trying again cannot help until the designer changes something (token, address). */
+  retry: boolean
+}
+
+/** The helper's HTTP address for a ws:// or wss:// one: same host and port. */
+export function pairingUrl(wsUrl: string): string {
+  const url = new URL(wsUrl)
+  url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:'
+  url.pathname = '/pair'
+  url.search = ''
+  url.hash = ''
+  return url.href
+}
+
+const PROBE_TIMEOUT_MS = 5000
+
+export async function diagnoseRefusalAsync(wsUrl: string, token: string, fetch: FetchLike): Promise<Diagnosis> {
+  let probe: string
+  try {
+    probe = pairingUrl(wsUrl)
+  } catch {
+    return { message: `The Helper address ${wsUrl} is not valid. Correct it under Advanced.`, retry: false }
+  }
+  const origin = new URL(probe).host
+  let status: number
+  try {
+    // The token goes as a text/plain body: a simple request (no preflight), never in a URL.
+    status = (await fetch(probe, { method: 'POST', body: token, cache: 'no-store', signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) })).status
+  } catch (error) {
+    if (error instanceof Error && error.name === 'TimeoutError') {
+      return { message: `Something at ${origin} accepts connections but does not answer. Restart the helper, or check the Helper address under Advanced.`, retry: true }
+    }
+    // Nothing listens there (connection refused): the usual case, and the only one a fetch
+    // rejects for when the address is allowed by the plugin's networkAccess.
+    return { message: NOT_RUNNING, retry: true }
+  }
+  switch (status) {
+    case 204: return { message: 'The helper is running but dropped the connection.', retry: true }
+    case 401: return { message: TOKEN_REFUSED, retry: false }
+    case 403: return { message: `The helper at ${origin} does not accept connections from this page.`, retry: false }
+    case 503: return { message: 'The helper is busy: it already serves as many panels as it allows. Close another panel with Style Transfer open.', retry: true }
+    default: return { message: `Something other than this version of the helper answers at ${origin} (HTTP ${status}). Check the Helper address under Advanced, or update the helper.`, retry: false }
+  }
+}
