@@ -75,7 +75,7 @@ export function App({ host }: { host: Host }) {
         : variations.state !== null
           ? <VariationsView state={variations.state} onPick={pick} onCancel={variations.cancel} onClose={variations.close} />
           : <>
-            <SettingsPanel settings={settings} disabled={false} onChange={state.updateSettings} expected={expected} />
+            <SettingsPanel settings={settings} disabled={false} onChange={state.updateSettings} expected={expected} content={content} />
             <section class="section" aria-label="Look">
               <LookControls settings={settings} disabled={false} onChange={state.updateSettings} />
               <StyleWeights styles={selection?.styles ?? []} weights={settings.styleWeights} disabled={false} onChange={state.updateSettings} />

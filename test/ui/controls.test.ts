@@ -131,3 +131,20 @@ async function saveGridAsync(pg: Playground, contentId: string, styleId: string,
   await page.screenshot({ path: `${ARTIFACTS}/controls-grid.png`, fullPage: true })
   await page.close()
 }
+
+test('Output size: 99999 says the range and becomes 16384; a size above the content layer\'s own warns that it enlarges', async () => {
+  const pg = await openPlaygroundAsync(session, QUICK)
+  await selectAsync(pg, ['Landscape', 'Brush strokes'])
+  const field = pg.panel.locator('#size')
+  const note = pg.panel.getByTestId('size-note')
+  assert.equal(await note.count(), 0, '32 px is below the content layer\'s own size: nothing to say')
+  await field.fill('99999')
+  await field.press('Tab')
+  await pg.page.waitForFunction('playground.settings().size === 16384', undefined, { timeout: 10_000 })
+  assert.equal(await field.inputValue(), '16384')
+  assert.match(await note.innerText(), /^Output sizes go from 16 to 16384 px, so 99999 px became 16384 px\. “Landscape” is 240 px on its long side: 16384 px enlarges it 68\.3×, past the 4× Figma renders, so the result will look soft\.$/)
+  await field.fill('200')
+  await field.press('Tab')
+  await pg.page.waitForFunction('playground.settings().size === 200', undefined, { timeout: 10_000 })
+  assert.equal(await note.count(), 0)
+})
