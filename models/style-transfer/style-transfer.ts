@@ -178,9 +178,7 @@ export function createStyleTransfer(weights: VggWeights, init: StyleTransferInit
             etaMs: (elapsedMs / pixelIterationsDone) * (pixelIterationsTotal - pixelIterationsDone)
           }
           onProgress?.(progress)
-          // The run's first iteration is previewed too: at the coarsest scale it comes within a
-          // second or two of the click even on WebAssembly, where the tenth takes fifteen.
-          const previewDue = done === 1 || (o.previewEvery > 0 ? it % o.previewEvery === 0 : it === scale.iterations)
+          const previewDue = o.previewEvery > 0 ? it % o.previewEvery === 0 : it === scale.iterations
           if (onPreview !== undefined && previewDue) {
             const avg = average.value(x) as tf.Tensor4D
             try {
