@@ -10,6 +10,7 @@ import type { Job, JobSink } from './job.js'
 import { QueueFullError, type JobQueue } from './job-queue.js'
 import { estimateJobMemory, formatBytes } from './memory-estimate.js'
 import type { MemoryLedger } from './memory-ledger.js'
+import { formatRoughDuration, pixelIterationsOf, type SpeedMeter } from './job-time.js'
 import type { TileConfig } from '../../models/style-transfer/tiles.js'
 
 export interface SessionContext {
@@ -25,6 +26,12 @@ export interface SessionContext {
   maxQueuedPerClient: number
   /** Everything held in memory, which each upload is admitted against. */
   ledger: MemoryLedger
+  /** Most iterations of one job, over all its scales. */
+  maxIterations: number
+  /** Longest estimated time of one job. */
+  maxJobMs: number
+  /** The measured (or configured) speed the time estimate uses. */
+  speed: SpeedMeter
   /** How long a socket may stay open without a valid hello. */
   helloTimeoutMs: number
   memoryBudgetBytes: number
@@ -172,6 +179,16 @@ export function attachSession(ws: WebSocket, ctx: SessionContext): void {
       throw new ProtocolError('image-too-large', `An output of ${resolved.size} pixels per side is larger than this helper's limit of ${ctx.maxSide}.`, id)
     }
     const estimate = estimateJobMemory(content, styles, resolved, ctx.tile)
+    // A typo of 100000 steps would hold the only engine for days; refuse it before it starts.
+    const { total } = estimate.plan
+    if (total > ctx.maxIterations) {
+      throw new ProtocolError('bad-options', `This job has ${total} iterations over its ${estimate.plan.scales.length} scales, more than this helper's limit of ${ctx.maxIterations}; choose fewer steps.`, id)
+    }
+    const ms = ctx.speed.estimateMs(estimate.plan)
+    if (ms !== null && ms > ctx.maxJobMs) {
+      const speed = (ctx.speed.msPerPixelIteration as number) * 1000
+      throw new ProtocolError('bad-options', `This job would take about ${formatRoughDuration(ms)} (${pixelIterationsOf(estimate.plan)} pixel-iterations at ${Number(speed.toPrecision(2))} µs each), more than this helper's limit of ${formatRoughDuration(ctx.maxJobMs)}; choose fewer steps or a smaller size.`, id)
+    }
     if (estimate.bytes > ctx.memoryBudgetBytes) {
       throw new ProtocolError('out-of-memory', `This job needs about ${formatBytes(estimate.bytes)} and the helper's memory budget is ${formatBytes(ctx.memoryBudgetBytes)}; choose a smaller size.`, id)
     }

@@ -14,6 +14,7 @@ import { createHttpHandler } from './http-handler.js'
 import { JobQueue } from './job-queue.js'
 import { MemoryLedger } from './memory-ledger.js'
 import { allowedOrigins, checkPairing, checkUpgrade, type Refusal } from './request-guard.js'
+import { SpeedMeter } from './job-time.js'
 import { runJob } from './run-job.js'
 
 export interface HelperServerOptions {
@@ -37,6 +38,16 @@ export interface HelperServerOptions {
   /** Bytes of RGBA pixels one client may hold uploaded and not yet submitted (default: a quarter of the memory budget, at least two images of maxSide x maxSide). */
   maxImageBytesPerClient?: number
   maxClients?: number
+  /** Jobs of more iterations than this, over all their scales, are refused before they start (default 5000). */
+  maxIterations?: number
+  /** Jobs whose estimated time is above this are refused before they start (default one hour). */
+  maxJobMs?: number
+  /**
+   * The speed the time estimate starts from, in ms per pixel-iteration; finished runs of at least a
+   * million pixel-iterations replace it with the measured one. Default: none, so the time limit
+   * applies once such a run has been measured.
+   */
+  msPerPixelIteration?: number
   /** Jobs whose estimated peak memory is above this are refused up front. */
   memoryBudgetMb?: number
   /** Largest WebSocket message; default: room for one raw RGBA image of maxSide x maxSide. */
@@ -64,6 +75,9 @@ export interface HelperServer {
 export const DEFAULT_PORT = 8787
 /** Long enough for a slow plugin iframe to send its hello, short enough that idle sockets do not pile up against maxClients. */
 export const DEFAULT_HELLO_TIMEOUT_MS = 5000
+/** Four times the High preset at 4096 px (200 + 10 scales x 100): room for custom runs, not for a typo of 100000 steps. */
+export const DEFAULT_MAX_ITERATIONS = 5000
+export const DEFAULT_MAX_JOB_MS = 60 * 60 * 1000
 const DEFAULT_PLAYGROUND = fileURLToPath(new URL('../../build/playground/', import.meta.url))
 
 /**
@@ -105,10 +119,14 @@ export async function createHelperServer(opts: HelperServerOptions): Promise<Hel
     backend = choice.backend
   }
 
-  const queue = new JobQueue(maxQueue, (job) => runJob(job, nodeEngine.engine, {
-    progressIntervalMs: opts.progressIntervalMs ?? 200,
-    previewIntervalMs: opts.previewIntervalMs ?? 1000
-  }), () => nodeEngine.releaseCaches())
+  const speed = new SpeedMeter(opts.msPerPixelIteration ?? null)
+  const queue = new JobQueue(maxQueue, async (job) => {
+    const outcome = await runJob(job, nodeEngine.engine, {
+      progressIntervalMs: opts.progressIntervalMs ?? 200,
+      previewIntervalMs: opts.previewIntervalMs ?? 1000
+    })
+    if (outcome.kind === 'done' && !outcome.stopped) speed.record(job.plan, outcome.elapsedMs)
+  }, () => nodeEngine.releaseCaches())
 
   const ledger = new MemoryLedger(memoryBudgetMb * 2 ** 20, queue)
   const maxQueuedPerClient = opts.maxQueuedPerClient ?? 2
@@ -130,7 +148,7 @@ export async function createHelperServer(opts: HelperServerOptions): Promise<Hel
     origins: () => origins,
     weightsDir,
     playgroundDir: opts.playgroundDir ?? DEFAULT_PLAYGROUND,
-    health: () => ({ backend, busy: queue.running !== null, waiting: queue.waitingCount }),
+    health: () => ({ backend, busy: queue.running !== null, waiting: queue.waitingCount, msPerPixelIteration: speed.msPerPixelIteration }),
     pairing: (origin, presented) => checkPairing(origin, presented, { token: opts.token, origins, full })
   }))
   const wss = new WebSocketServer({
@@ -158,7 +176,8 @@ export async function createHelperServer(opts: HelperServerOptions): Promise<Hel
       // Without a listener a socket error would crash the process. ws has already started the
       // close (e.g. 1009 for a payload over maxPayload), so there is nothing else to do.
       ws.on('error', () => undefined)
-      attachSession(ws, { clientId, maxSide, maxTextBytes: opts.maxTextBytes ?? 64 * 1024, maxImages: 8, maxImageBytes, maxQueuedPerClient, ledger, helloTimeoutMs: opts.helloTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS, memoryBudgetBytes: memoryBudgetMb * 2 ** 20, tile: nodeEngine.tile, capabilities, queue })
+      attachSession(ws, { clientId, maxSide, maxTextBytes: opts.maxTextBytes ?? 64 * 1024, maxImages: 8, maxImageBytes, maxQueuedPerClient, ledger, speed,
+        maxIterations: opts.maxIterations ?? DEFAULT_MAX_ITERATIONS, maxJobMs: opts.maxJobMs ?? DEFAULT_MAX_JOB_MS, helloTimeoutMs: opts.helloTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS, memoryBudgetBytes: memoryBudgetMb * 2 ** 20, tile: nodeEngine.tile, capabilities, queue })
       wss.emit('connection', ws, req)
     })
   })

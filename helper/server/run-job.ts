@@ -17,11 +17,17 @@ const RAW_PREVIEW_PIXELS = 512 * 512
 /** While more than this is still queued on the socket, previews are skipped (slow client). */
 const PREVIEW_BACKLOG_BYTES = 4 * 2 ** 20
 
+/** How a run ended, for the server's own bookkeeping (speed, engine health); the client has been told already. */
+export type JobOutcome =
+  | { kind: 'done'; elapsedMs: number; stopped: boolean }
+  | { kind: 'canceled' }
+  | { kind: 'failed'; code: 'out-of-memory' | 'job-failed'; message: string }
+
 /**
  * Runs one job on the engine and reports to its client: started, throttled progress, previews,
  * then the result PNG, `canceled`, or an error sentence. Never throws.
  */
-export async function runJob(job: Job, engine: StyleTransfer, timing: RunTiming): Promise<void> {
+export async function runJob(job: Job, engine: StyleTransfer, timing: RunTiming): Promise<JobOutcome> {
   const now = timing.now ?? (() => Date.now())
   const { sink, id } = job
   const last = job.plan.scales[job.plan.scales.length - 1]
@@ -53,13 +59,15 @@ export async function runJob(job: Job, engine: StyleTransfer, timing: RunTiming)
     const r = await engine.stylizeAsync(job.content, job.styles, job.options, { signal: job.controller.signal, onProgress, onPreview })
     if (r.stopped && job.controller.signal.aborted) {
       sink.json({ type: 'canceled', id })
-      return
+      return { kind: 'canceled' }
     }
     const png = encodePng(r.image)
     sink.frame({ type: 'result', id, format: 'png', width: r.image.width, height: r.image.height, iterations: r.iterations, elapsedMs: r.elapsedMs, stopped: r.stopped }, png)
+    return { kind: 'done', elapsedMs: r.elapsedMs, stopped: r.stopped }
   } catch (e) {
     const message = describeError(e)
     const oom = /out of memory/i.test(message)
     sink.json({ type: 'error', id, code: oom ? 'out-of-memory' : 'job-failed', message: oom ? `The job ran out of memory; choose a smaller size. (${message})` : `The job failed: ${message}` })
+    return { kind: 'failed', code: oom ? 'out-of-memory' : 'job-failed', message }
   }
 }
