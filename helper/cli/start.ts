@@ -73,6 +73,7 @@ async function main(): Promise<number> {
     `stylecraft helper listening on ${server.url} (loopback only)`,
     `  backend:        ${engine.description.startsWith(choice.backend) ? engine.description : `${choice.backend}, ${engine.description}`}; device: ${caps.device}`,
     `  pairing token:  ${token.token}   (${token.status}; stored in ${token.file})`,
+    ...token.tightened.map((path) => `  made private:   ${path} was open to other users; it is the user's only now`),
     `  WebSocket:      ${server.wsUrl}`,
     `  weights:        ${server.url}/weights/<shard>`,
     `  playground:     ${server.url}/playground/`,

@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -37,6 +37,38 @@ test('the token is created once (user-only file), reused, and rotated on request
   const e = await loadOrCreateToken({ dir: d })
   assert.equal(e.status, 'created')
   assert.notEqual(e.token, 'short')
+})
+
+test('a token folder or file found open to others is made private (0700, 0600); a stricter file is left alone', { skip: process.platform === 'win32' && 'POSIX modes' }, async () => {
+  const d = join(dir, 'loose')
+  const file = join(d, 'token')
+  const token = 'A'.repeat(32)
+  mkdirSync(d)
+  writeFileSync(file, `${token}\n`)
+  // Explicit modes: the umask would have narrowed what mkdir and writeFile asked for.
+  chmodSync(d, 0o755)
+  chmodSync(file, 0o644)
+  const mode = (p: string): number => statSync(p).mode & 0o777
+  const a = await loadOrCreateToken({ dir: d })
+  assert.deepEqual([a.status, a.token, a.tightened], ['reused', token, [d, file]])
+  assert.deepEqual([mode(d), mode(file)], [0o700, 0o600])
+  assert.deepEqual((await loadOrCreateToken({ dir: d })).tightened, [])
+  // Read-only for the user is stricter than 0600: nothing to take away.
+  chmodSync(file, 0o400)
+  assert.deepEqual((await loadOrCreateToken({ dir: d })).tightened, [])
+  assert.equal(mode(file), 0o400)
+  // A replaced file keeps the mode of the file it overwrote, so it is tightened too.
+  chmodSync(file, 0o666)
+  writeFileSync(file, 'short\n')
+  chmodSync(d, 0o775)
+  const b = await loadOrCreateToken({ dir: d })
+  assert.deepEqual([b.status, b.tightened], ['created', [d, file]])
+  assert.notEqual(b.token, token)
+  assert.deepEqual([mode(d), mode(file)], [0o700, 0o600])
+  // Rotation goes through the same path.
+  chmodSync(file, 0o640)
+  const c = await loadOrCreateToken({ dir: d, rotate: true })
+  assert.deepEqual([c.status, c.tightened, mode(file)], ['rotated', [file], 0o600])
 })
 
 test('npm start (helper/cli/start.ts): prints address, token and Figma steps; pairs with the stored token; SIGINT closes', async (t) => {
