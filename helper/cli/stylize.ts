@@ -16,7 +16,7 @@ import { bar, createLineWriter, formatDuration } from './progress-bar.js'
 
 const USAGE = `usage: npm run stylize -- [--content C] [--style S [--style S2 …]] [--out O.png]
   [--size 512] [--preset draft|standard|high] [--steps N] [--steps-first N] [--min-size 128]
-  [--style-weight 50] [--content-weight 1] [--tv-weight 1] [--style-scale 1] [--seed 0]
+  [--style-weight 50] [--content-weight 1] [--tv-weight 1] [--detail 0] [--style-scale 1] [--seed 0]
   [--color off|preserve|match] [--optimizer adam|lbfgs] [--pooling max|average]
   [--backend NAME] [--weights DIR] [--tile PX] [--memory-mb MB]
 Images larger than one pass fits in memory are optimised in tiles with whole-image style
@@ -31,7 +31,7 @@ async function main(): Promise<number> {
       content: { type: 'string' }, style: { type: 'string', multiple: true }, out: { type: 'string' },
       size: { type: 'string' }, preset: { type: 'string' }, steps: { type: 'string' }, 'steps-first': { type: 'string' },
       'min-size': { type: 'string' }, 'style-weight': { type: 'string' }, 'content-weight': { type: 'string' },
-      'tv-weight': { type: 'string' }, 'style-scale': { type: 'string' }, seed: { type: 'string' },
+      'tv-weight': { type: 'string' }, detail: { type: 'string' }, 'style-scale': { type: 'string' }, seed: { type: 'string' },
       optimizer: { type: 'string' }, pooling: { type: 'string' }, color: { type: 'string' }, backend: { type: 'string' }, weights: { type: 'string' },
       tile: { type: 'string' }, 'memory-mb': { type: 'string' },
       help: { type: 'boolean' }
@@ -55,6 +55,7 @@ async function main(): Promise<number> {
     styleWeight: numberOpt('style-weight', values['style-weight']),
     contentWeight: numberOpt('content-weight', values['content-weight']),
     tvWeight: numberOpt('tv-weight', values['tv-weight']),
+    detailWeight: numberOpt('detail', values.detail),
     styleScale: numberOpt('style-scale', values['style-scale']),
     seed: numberOpt('seed', values.seed),
     optimizer: values.optimizer as StyleTransferOptions['optimizer'] | undefined,

@@ -197,7 +197,7 @@ export function buildTargetsGraph(spec: { convs: readonly NchwConv[]; options: S
   const idxOf = indexIn(convs)
   for (const term of terms) {
     term.onnx.targets({
-      g, options: o,
+      g, options: o, image: fwd.imageNchw,
       feature: (l) => fwd.y[idxOf(l)] as string,
       output: (key, value, dims) => g.output(value, termValue(term, key), dims)
     })
@@ -213,7 +213,7 @@ export function targetOutputs(terms: readonly Term[], o: StyleTransferOptions): 
     // A dry run of `targets` with a recording context: which outputs, for which images.
     const names: Array<[string, 'content' | 'styles']> = []
     term.onnx.targets({
-      g: { op: noop, constF: noop, constI64: noop, constMatrix: noop }, options: o,
+      g: { op: noop, constF: noop, constI64: noop, constMatrix: noop }, options: o, image: '',
       feature: noop, output: (key, _v, _d, from) => { names.push([termValue(term, key), from]) }
     })
     for (const [name, from] of names) out[from].push(name)

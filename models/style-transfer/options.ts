@@ -29,6 +29,8 @@ export const OPTION_FIELDS = {
   contentWeight: weight,
   styleWeight: weight,
   tvWeight: weight,
+  /** Laplacian detail term (terms/detail.ts); 0 turns it off. */
+  detailWeight: weight,
   contentLayer: layer,
   styleLayers: arrayOf(layer, 1, CONV_LAYERS.length),
   /** Relative weight of each style layer, same order as styleLayers; normalised to sum 1. */

@@ -8,7 +8,7 @@ import { toNchwWeights } from '../../helper/onnx/vgg-nchw.js'
 import { loadWeightsFromDir } from '../../helper/weights-dir.js'
 import { createTfjsObjective } from '../../models/style-transfer/objective.js'
 import { resolveOptions } from '../../models/style-transfer/resolve-options.js'
-import { TERMS } from '../../models/style-transfer/terms/index.js'
+import { contentTerm, detailTerm, TERMS } from '../../models/style-transfer/terms/index.js'
 import type { VggWeights } from '../../models/style-transfer/types.js'
 import { createVgg19Features } from '../../models/vgg19/features.js'
 import { brightnessTerm } from '../support/brightness-term.js'
@@ -38,7 +38,7 @@ test('a term added to the list is in the ONNX graph and matches the tfjs objecti
   const content = imageTensor('content/chelsea.png', 36, 52)
   const style = imageTensor('style/shipwreck.jpg', 36, 52)
   const x = tf.tidy(() => tf.clipByValue(tf.add(tf.mul(content, 0.8), 0.15), 0, 1) as tf.Tensor4D)
-  const options = resolveOptions({ tvWeight: 2 })
+  const options = resolveOptions({ tvWeight: 2, detailWeight: 3 })
   const plane = async (t: tf.Tensor4D) => ({ data: (await t.data()) as Float32Array, h: t.shape[1], w: t.shape[2] })
   const reference = await createTfjsObjective(vgg, terms)({ content, styles: [style], options })
   const onnx = await core.prepare({ content: await plane(content), styles: [await plane(style)], options: coreOptions(options) })
@@ -52,6 +52,38 @@ test('a term added to the list is in the ONNX graph and matches the tfjs objecti
     }
     const err = relL2(b.grad, (await a.grad.data()) as Float32Array)
     assert.ok(err < 1e-3, `gradient relative L2 ${err}`)
+    a.grad.dispose()
+  } finally {
+    onnx.dispose()
+    reference.dispose()
+    await core.dispose()
+    tf.dispose([content, style, x])
+    vgg.dispose()
+  }
+})
+
+// The detail term alone (it reads the pixels): its hand-written ONNX gradient
+// through the Laplacian and the pooling against tfjs autodiff, at a size where 4x pooling drops
+// rows and columns (38 / 4, 53 / 4) so the unpooling's padding is exercised.
+test('the detail term alone: ONNX value and hand-written gradient match tfjs autodiff', async () => {
+  // The objectives need one VGG layer: the content term's, weighed 0.
+  const terms = [contentTerm, detailTerm]
+  const vgg = createVgg19Features(weights, { convGrad: 'rewrite', deepest: ['conv5_1'] })
+  const core = createOnnxCore(await loadOrt(), await toNchwWeights(weights, 'conv5_1'), {}, terms)
+  const content = imageTensor('content/chelsea.png', 38, 53)
+  const style = imageTensor('style/shipwreck.jpg', 38, 53)
+  const x = tf.tidy(() => tf.clipByValue(tf.add(tf.mul(content, 0.5), tf.mul(style, 0.4)), 0, 1) as tf.Tensor4D)
+  const options = resolveOptions({ detailWeight: 3, contentWeight: 0 })
+  const plane = async (t: tf.Tensor4D) => ({ data: (await t.data()) as Float32Array, h: t.shape[1], w: t.shape[2] })
+  const reference = await createTfjsObjective(vgg, terms)({ content, styles: [style], options })
+  const onnx = await core.prepare({ content: await plane(content), styles: [await plane(style)], options: coreOptions(options) })
+  try {
+    const a = await reference.evaluate(x)
+    const b = await onnx.evaluate((await x.data()) as Float32Array)
+    assert.ok(a.parts.detail! > 0.1, `detail ${a.parts.detail}`)
+    assert.ok(Math.abs(b.parts.detail! - a.parts.detail!) < 1e-4 * a.parts.detail!, `${b.parts.detail} vs ${a.parts.detail}`)
+    const err = relL2(b.grad, (await a.grad.data()) as Float32Array)
+    assert.ok(err < 1e-4, `gradient relative L2 ${err}`)
     a.grad.dispose()
   } finally {
     onnx.dispose()

@@ -1,17 +1,18 @@
 import { contentTerm } from './content.js'
+import { detailTerm } from './detail.js'
 import { styleTerm } from './style.js'
 import { tvTerm } from './tv.js'
 import type { ConvLayerName, StyleTransferOptions } from '../types.js'
 import type { LossParts, Term } from './term.js'
 
 export type * from './term.js'
-export { contentTerm, styleTerm, tvTerm }
+export { contentTerm, detailTerm, styleTerm, tvTerm }
 
 /**
  * The loss, in the order its parts are reported. The one-pass, tiled and ONNX objectives are all
  * built from this list: a new term is a new file beside these and one entry here.
  */
-export const TERMS: readonly Term[] = [contentTerm, styleTerm, tvTerm]
+export const TERMS: readonly Term[] = [contentTerm, styleTerm, tvTerm, detailTerm]
 
 /** The total of the parts (in their order, so the sum is the same everywhere). */
 export function totalOf(parts: LossParts): number {

@@ -136,6 +136,8 @@ export interface TargetsGraphContext {
   options: StyleTransferOptions
   /** Post-ReLU features [1, C, h, w] of a layer. */
   feature(layer: ConvLayerName): string
+  /** The image, NCHW [1, 3, h, w], in 0..1 (for terms on the pixels, such as detail). */
+  image: string
   /** Declares an output; `from` says on which images the term reads it (the others skip it). */
   output(key: string, value: string, dims: readonly GraphDim[], from: 'content' | 'styles'): void
 }
