@@ -16,7 +16,7 @@ import { bar, createLineWriter, formatDuration } from './progress-bar.js'
 
 const USAGE = `usage: npm run stylize -- [--content C] [--style S [--style S2 …]] [--out O.png]
   [--size 512] [--preset draft|standard|high] [--steps N] [--steps-first N] [--min-size 128]
-  [--style-weight 50] [--content-weight 1] [--tv-weight 1] [--detail 0] [--style-scale 1] [--seed 0]
+  [--style-weight 50] [--content-weight 1] [--tv-weight 1] [--detail 3] [--style-scale 1] [--seed 0]
   [--color off|preserve|match] [--optimizer adam|lbfgs] [--pooling max|average]
   [--backend NAME] [--weights DIR] [--tile PX] [--memory-mb MB]
 Images larger than one pass fits in memory are optimised in tiles with whole-image style

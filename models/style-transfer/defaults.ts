@@ -22,7 +22,7 @@ export const DEFAULT_OPTIONS: StyleTransferOptions = {
   contentWeight: 1,
   styleWeight: 50,
   tvWeight: 1,
-  detailWeight: 0,
+  detailWeight: 3,
   contentLayer: 'conv4_2',
   styleLayers: ['conv1_1', 'conv2_1', 'conv3_1', 'conv4_1', 'conv5_1'],
   styleLayerWeights: [256, 64, 16, 4, 1],
