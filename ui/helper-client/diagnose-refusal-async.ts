@@ -3,7 +3,9 @@
 // HTTP side instead: POST /pair with the token answers 204 when the same socket would be accepted,
 // 401 for a wrong token, 403 for a foreign origin, 503 when full (helper/server/request-guard.ts).
 
-export const NOT_RUNNING = 'The helper is not running. Start it with `npx stylecraft-helper` (or `npm start` in the project).'
+/** How the helper is started, as the panel says it wherever the helper is not there. */
+export const HELPER_START = '`npx stylecraft-helper` (or `npm start` in the project)'
+export const NOT_RUNNING = `The helper is not running. Start it with ${HELPER_START}.`
 export const TOKEN_REFUSED = 'The helper refused the pairing token. Copy it again from the helper\'s window.'
 
 /** The part of fetch the probe uses (the browser's, or Node's in tests). */
