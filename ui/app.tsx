@@ -21,7 +21,7 @@ import { ENGINE_VERSION } from '../models/style-transfer/index.js'
 import { promiseText } from './run/time-promise.js'
 import { longRunOf } from './run/long-run.js'
 import { helperRouteOf } from './run/run-on-helper-async.js'
-import { sceneKeyOf } from './run/scene-key.js'
+import { layersKeyOf, onlyPlaced, sceneKeyOf, settingsKeyOf } from './run/scene-key.js'
 
 export function App({ host }: { host: Host }) {
   const state = useHostState(host)
@@ -59,6 +59,38 @@ export function App({ host }: { host: Host }) {
   const long = content !== null && helperRouteOf(settings, helper.client).choice === null ? longRunOf(settings, content) : null
   // The scene the long-run notice was shown for; any change of size, settings or selection hides it.
   const [longAsked, setLongAsked] = useState<string | null>(null)
+  // Banners from an earlier run (done, failed, cancelled) are about the scene it ran in: a new
+  // selection or another setting clears them. The placement's own selection of its result does not.
+  const layersKey = layersKeyOf(selection)
+  const settingsKey = settingsKeyOf(settings)
+  const bannerScene = useRef({ layersKey, settingsKey })
+  useEffect(() => {
+    const previous = bannerScene.current
+    bannerScene.current = { layersKey, settingsKey }
+    if (running) return
+    const banner = phase.kind === 'done' || phase.kind === 'error' || (phase.kind === 'idle' && phase.note !== null)
+    if (!banner) return
+    const settingsChanged = previous.settingsKey !== settingsKey
+    const layersChanged = previous.layersKey !== layersKey && !(phase.kind === 'done' && onlyPlaced(selection, phase.placedId))
+    if (settingsChanged || layersChanged) job.dismiss()
+  }, [layersKey, settingsKey])
+
+  // Escape during a run: "Stop and place" once there is an image to keep, else Cancel (nothing to
+  // keep yet); over the long-run notice it closes the notice.
+  const started = phase.kind === 'running' && phase.stage === 'run' && phase.progress !== null
+  useEffect(() => {
+    if (!running && longAsked === null) return undefined
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return
+      e.preventDefault()
+      if (!running) setLongAsked(null)
+      else if (started) job.stop()
+      else job.cancel()
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [running, started, longAsked])
+
   const transfer = (anyway = false): void => {
     const input = inputOf()
     if (input === null) return
