@@ -43,6 +43,7 @@ function named<S extends object>(expected: string, schema: S): S {
 }
 
 export const string = named('string', v.string('string'))
+export const boolean = named('boolean', v.boolean('boolean'))
 export const nonEmptyString = named('non-empty string', v.pipe(v.string('non-empty string'), v.nonEmpty('non-empty string')))
 export const bytes = named('Uint8Array', v.custom<Uint8Array>(isUint8Array, 'Uint8Array'))
 

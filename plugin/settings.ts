@@ -1,7 +1,7 @@
 // The user's settings: type, defaults and checks. Pure (no figma, no DOM) so the UI shares it.
 // In a message (save-settings, settings) they are checked strictly; stored ones (clientStorage, a
 // recipe in the document) go through the tolerant readers below.
-import { type Schema, above, arrayOf, integer, isRecord, literal, nullable, object, parse, range, readFields, string } from './schema.js'
+import { type Schema, above, arrayOf, boolean, integer, isRecord, literal, nullable, object, parse, range, readFields, string } from './schema.js'
 
 /**
  * Where the designer wants jobs to run: a tfjs backend in the panel (BrowserBackend), the paired
@@ -55,6 +55,8 @@ export interface Settings {
   initNoise: number
   /** Last measured speed, or null before the first finished run. */
   speed: Speed | null
+  /** Whether the panel's Advanced section is open: it stays as the designer left it. */
+  advancedOpen: boolean
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -73,7 +75,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   styleWeights: [],
   optimizer: 'adam',
   initNoise: 0,
-  speed: null
+  speed: null,
+  advancedOpen: false
 })
 
 // Mirrors the engine's MIN_SIDE/MAX_SIDE (ui/engine/defaults.ts); plugin/ must not import ui/.
@@ -97,7 +100,8 @@ const settingsShape: { [K in keyof Settings]-?: Schema<Settings[K]> } = {
   styleWeights: arrayOf(range(0, 1)),
   optimizer: literal('adam', 'lbfgs'),
   initNoise: range(0, 1),
-  speed: nullable(object<Speed>({ backend: literal('webgpu', 'webgl', 'wasm'), msPerPixelIteration: above(0) }))
+  speed: nullable(object<Speed>({ backend: literal('webgpu', 'webgl', 'wasm'), msPerPixelIteration: above(0) })),
+  advancedOpen: boolean
 }
 /** The settings inside a message: every field present and valid, no unknown field. */
 export const settingsSchema = object<Settings>(settingsShape)
@@ -105,10 +109,10 @@ export const settingsSchema = object<Settings>(settingsShape)
 /**
  * The settings that change the picture, the only ones a recipe stores (it lives in the document's
  * plugin data, which travels with the file): never the pairing token, the helper's or the weights'
- * address, the backend or this machine's speed.
+ * address, the backend, this machine's speed or how the designer left the panel.
  */
 export type RecipeSettings = Omit<Settings, MachineKey>
-const MACHINE_KEYS = ['backend', 'helperUrl', 'helperToken', 'weightsUrl', 'speed'] as const
+const MACHINE_KEYS = ['backend', 'helperUrl', 'helperToken', 'weightsUrl', 'speed', 'advancedOpen'] as const
 type MachineKey = (typeof MACHINE_KEYS)[number]
 
 export function recipeSettingsOf(settings: Settings): RecipeSettings {

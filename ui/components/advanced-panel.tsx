@@ -50,7 +50,10 @@ export function AdvancedPanel({ settings, disabled, onChange, helper }: Advanced
     setToken('')
   }
   return (
-    <details>
+    // Open or closed as the designer left it, across runs (this panel is rebuilt after each) and
+    // sessions: kept with the settings.
+    <details open={settings.advancedOpen}
+      onToggle={(e) => { const open = e.currentTarget.open; if (open !== settings.advancedOpen) onChange({ advancedOpen: open }) }}>
       <summary>Advanced</summary>
       <section class="section" aria-label="Advanced settings">
         <div class="row">

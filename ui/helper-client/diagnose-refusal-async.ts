@@ -3,8 +3,39 @@
 // HTTP side instead: POST /pair with the token answers 204 when the same socket would be accepted,
 // 401 for a wrong token, 403 for a foreign origin, 503 when full (helper/server/request-guard.ts).
 
-export const NOT_RUNNING = 'The helper is not running. Start it with `npx stylecraft-helper` (or `npm start` in the project).'
+/** How the helper is started, as the panel says it wherever the helper is not there. */
+export const HELPER_START = '`npx stylecraft-helper` (or `npm start` in the project)'
+export const NOT_RUNNING = `The helper is not running. Start it with ${HELPER_START}.`
 export const TOKEN_REFUSED = 'The helper refused the pairing token. Copy it again from the helper\'s window.'
+/**
+ * Chrome's Local Network Access (platform-facts H7): a page on a public site (Figma in Chrome,
+ * Photopea) may reach loopback only with the designer's permission, and a blocked request fails
+ * exactly as a helper that is not running does. The permission's own state tells them apart.
+ */
+export const LOCAL_NETWORK_BLOCKED = 'The browser is blocking this site from reaching apps on this computer, so the panel cannot reach the helper: allow the site to reach devices on your local network (click the icon left of the address, then Local network access or Apps on device) and press Retry.'
+
+/** The state of the browser's local-network permission for this page; 'unknown' where it has none. */
+export type LocalNetworkAccess = 'granted' | 'denied' | 'prompt' | 'unknown'
+export type LocalNetworkProbe = () => Promise<LocalNetworkAccess>
+
+// Chrome 142 named the permission local-network-access; Chrome 145 split it, and loopback-network
+// ("Apps on device") is the one a helper on this computer needs. An unknown name throws.
+const PERMISSION_NAMES = ['loopback-network', 'local-network-access']
+
+/** The page's own local-network permission, asked through navigator.permissions. */
+export const browserLocalNetworkAccess: LocalNetworkProbe = async () => {
+  // Typed here: this file is shared with Node tests, which have no DOM types (nor permissions).
+  const permissions = (globalThis as { navigator?: { permissions?: { query(d: { name: string }): Promise<{ state: LocalNetworkAccess }> } } }).navigator?.permissions
+  if (permissions === undefined) return 'unknown'
+  for (const name of PERMISSION_NAMES) {
+    try {
+      return (await permissions.query({ name })).state
+    } catch {
+      // Not a permission this browser knows: try the older name.
+    }
+  }
+  return 'unknown'
+}
 
 /** The part of fetch the probe uses (the browser's, or Node's in tests). */
 export type FetchLike = (url: string, init: { method: 'POST'; body: string; cache: 'no-store'; signal?: AbortSignal }) => Promise<{ status: number }>
@@ -27,7 +58,7 @@ export function pairingUrl(wsUrl: string): string {
 
 const PROBE_TIMEOUT_MS = 5000
 
-export async function diagnoseRefusalAsync(wsUrl: string, token: string, fetch: FetchLike): Promise<Diagnosis> {
+export async function diagnoseRefusalAsync(wsUrl: string, token: string, fetch: FetchLike, localNetwork: LocalNetworkProbe = async () => 'unknown'): Promise<Diagnosis> {
   let probe: string
   try {
     probe = pairingUrl(wsUrl)
@@ -43,7 +74,9 @@ export async function diagnoseRefusalAsync(wsUrl: string, token: string, fetch: 
     if (error instanceof Error && error.name === 'TimeoutError') {
       return { message: `Something at ${origin} accepts connections but does not answer. Restart the helper, or check the Helper address under Advanced.`, retry: true }
     }
-    // Nothing listens there (connection refused): the usual case, and the only one a fetch
+    // The browser refused to ask (H7): trying again cannot help until the designer allows it.
+    if (await localNetwork() === 'denied') return { message: LOCAL_NETWORK_BLOCKED, retry: false }
+    // Nothing listens there (connection refused): the usual case, and the only other one a fetch
     // rejects for when the address is allowed by the plugin's networkAccess.
     return { message: NOT_RUNNING, retry: true }
   }

@@ -3,7 +3,7 @@ import {
   decodeFrame, encodeFrame, parseServerMessage, PROTOCOL_VERSION, SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX,
   type CapabilitiesMessage, type ErrorCode, type JobOptions, type PixelFormat, type ProgressMessage, type ServerMessage
 } from '../../helper/protocol.js'
-import { diagnoseRefusalAsync, type Diagnosis, type FetchLike } from './diagnose-refusal-async.js'
+import { browserLocalNetworkAccess, diagnoseRefusalAsync, type Diagnosis, type FetchLike, type LocalNetworkProbe } from './diagnose-refusal-async.js'
 import { browserWebSocket, OPEN, type WebSocketFactory, type WebSocketLike } from './socket-like.js'
 
 export type HelperState = 'disconnected' | 'connecting' | 'paired' | 'busy' | 'error'
@@ -32,6 +32,8 @@ export interface HelperClientOptions {
   reconnectDelaysMs?: readonly number[]
   /** Asks the helper's HTTP side why an upgrade failed (default: the global fetch). */
   fetch?: FetchLike
+  /** The browser's local-network permission, asked when the probe fails too (default: navigator.permissions). */
+  localNetwork?: LocalNetworkProbe
   /** Called for a server message that fails validation (a version skew or a bug, never silent). */
   onProtocolWarning?: (message: string) => void
 }
@@ -201,7 +203,7 @@ export class HelperClient {
       }
       // Browsers hide the HTTP status of a refused upgrade: a close before open is all we learn
       // from the socket, so the helper's HTTP side is asked why.
-      diagnoseRefusalAsync(this.url, this.options.token, this.fetch).then(
+      diagnoseRefusalAsync(this.url, this.options.token, this.fetch, this.options.localNetwork ?? browserLocalNetworkAccess).then(
         (diagnosis) => this.afterFailure(generation, diagnosis),
         (e: unknown) => this.afterFailure(generation, { message: `Could not reach the helper at ${this.url} (${(e as Error).message}).`, retry: true })
       )

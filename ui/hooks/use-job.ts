@@ -14,6 +14,8 @@ export type Phase =
   }
   | {
     kind: 'done'; message: string; notice: string | null; backend: RunChoice
+    /** The layer the run placed (selected by the placement: that selection is not the designer's change). */
+    placedId: string
     timing: { promisedMs: number | null; actualMs: number }; speed: Speed | null
   }
   | { kind: 'error'; message: string }
@@ -60,7 +62,7 @@ export function useJob(): Job {
           const message = outcome.stopped
             ? `Stopped early after ${outcome.result.iterations} iterations; placed the current image (${width}×${height} px).`
             : `Placed a ${width}×${height} px result above the content layer.`
-          setPhase({ kind: 'done', message, notice: outcome.placed.notice, backend: outcome.backend, timing: outcome.timing, speed: outcome.speed })
+          setPhase({ kind: 'done', message, notice: outcome.placed.notice, placedId: outcome.placed.nodeId, backend: outcome.backend, timing: outcome.timing, speed: outcome.speed })
         }
       }, (error: unknown) => {
         setPhase({ kind: 'error', message: error instanceof Error ? error.message : String(error) })

@@ -1,5 +1,6 @@
 // The playground page: a simulated editor beside the very same panel (ui.html) in an iframe.
-// Query parameters seed the stored settings, e.g. ?backend=wasm&size=32&quality=custom&steps=1.
+// Query parameters seed the stored settings, e.g. ?backend=wasm&size=32&quality=custom&steps=1
+// (a value in braces is JSON, e.g. speed={"backend":"wasm","msPerPixelIteration":0.01}).
 import type { Settings } from '../../plugin/messages.js'
 import { type Layer, PlaygroundDocument, drawDocument, hitTest } from './document.js'
 import { drawContentAsync, drawStyleAsync } from './sample-layers.js'
@@ -14,7 +15,7 @@ const doc = new PlaygroundDocument()
 function settingsFromQuery(): Partial<Settings> {
   const q = new URLSearchParams(location.search)
   const out: Record<string, unknown> = { weightsUrl: new URL('/weights/', location.href).href }
-  for (const [key, value] of q) out[key] = /^\d+(\.\d+)?$/.test(value) ? Number(value) : value
+  for (const [key, value] of q) out[key] = /^\d+(\.\d+)?$/.test(value) ? Number(value) : value.startsWith('{') ? JSON.parse(value) as unknown : value
   return out as Partial<Settings>
 }
 

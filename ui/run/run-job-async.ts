@@ -44,7 +44,7 @@ export type JobOutcome =
     kind: 'placed'; placed: Placed; stopped: boolean; recipe: Recipe; backend: RunChoice; result: RunResult
     /** The time promised before the run (null: nothing measured yet) and the time it took. */
     timing: { promisedMs: number | null; actualMs: number }
-    /** Speed including this run (unchanged when it was stopped early or fell back to another backend). */
+    /** Speed including this run, stopped early or not (unchanged when it fell back to another backend or ran on the helper). */
     speed: Speed | null
   }
   | { kind: 'cancelled' }
@@ -189,9 +189,10 @@ export async function runJobAsync(input: JobInput, events: JobEvents, control: J
     // The recipe goes into the document: only what made the picture, never the token or addresses.
     const recipe: Recipe = { contentId: content.id, styleIds: styles.map((s) => s.id), settings: recipeSettingsOf(settings), seed, engineVersion: ENGINE_VERSION }
     const placed = await host.placeResultAsync(result.image, recipe)
-    // Only whole runs on one backend measure its speed.
+    // Runs on one backend measure its speed, stopped ones too: the steps they made were timed like
+    // any others (from the second on), and the next promise should not forget them.
     const t = timed as { firstMs: number; firstPixels: number; lastMs: number; pixels: number } | null
-    const speed = result.stopped || fellBack || backend.backend === 'helper' || t === null ? settings.speed
+    const speed = fellBack || backend.backend === 'helper' || t === null ? settings.speed
       : measureSpeed(settings.speed, backend.backend, t.pixels - t.firstPixels, t.lastMs - t.firstMs)
     const timing = { promisedMs, actualMs }
     return { kind: 'placed', placed, stopped: result.stopped, recipe, backend, result, timing, speed }

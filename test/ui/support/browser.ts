@@ -29,7 +29,8 @@ export interface Session {
 // The tests run what the sources say now: build/ui.html and build/playground, once per process.
 let built: Promise<void> | null = null
 
-export async function startSession(extraArgs: string[] = []): Promise<Session> {
+/** extraArgs may depend on the playground's port (e.g. Chromium's --ip-address-space-overrides). */
+export async function startSession(extraArgs: string[] | ((port: number) => string[]) = []): Promise<Session> {
   built ??= buildAsync('all')
   await built
   const server = await startPlaygroundServer({ port: 0 })
@@ -37,7 +38,7 @@ export async function startSession(extraArgs: string[] = []): Promise<Session> {
   const port = typeof address === 'object' && address !== null ? address.port : 0
   const profile = mkdtempSync(join(tmpdir(), 'style-ui-'))
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium', headless: true, args: [...BASE_ARGS, ...extraArgs], viewport: { width: 1100, height: 720 }
+    executablePath: '/usr/bin/chromium', headless: true, args: [...BASE_ARGS, ...(typeof extraArgs === 'function' ? extraArgs(port) : extraArgs)], viewport: { width: 1100, height: 720 }
   })
   mkdirSync(ARTIFACTS, { recursive: true })
   return {
