@@ -40,7 +40,9 @@ const redness = (img: RgbaImage, onlyOpaque = true): number => {
 test('transparent style pixels are left out of the style statistics', async () => {
   // Left half: blue/white stripes; right half: saturated red, transparent in one version.
   const style = (alpha: number): RgbaImage => draw(48, 48, (x, y) => (x < 24 ? ((y >> 2) % 2 === 0 ? [30, 60, 200, 255] : [240, 240, 250, 255]) : [250, 10, 10, alpha]))
-  const o = { size: 40, minSize: 40, stepsFirst: 25, previewEvery: 0, styleWeight: 200 }
+  // The detail term off: it holds the content's structure, and this test is about what the style
+  // statistics see (with it on, the redness gap is 11.7 instead of > 15).
+  const o = { size: 40, minSize: 40, stepsFirst: 25, previewEvery: 0, styleWeight: 200, detailWeight: 0 }
   const before = tf.memory().numTensors
   const hidden = await engine.stylizeAsync(gradient(40, 40), [style(0)], o)
   const shown = await engine.stylizeAsync(gradient(40, 40), [style(255)], o)
