@@ -8,8 +8,8 @@ import { toNchwWeights } from '../../helper/onnx/vgg-nchw.js'
 import { loadWeightsFromDir } from '../../helper/weights-dir.js'
 import { createTfjsObjective } from '../../models/style-transfer/objective.js'
 import { resolveOptions } from '../../models/style-transfer/resolve-options.js'
-import { contentTerm, detailTerm, TERMS } from '../../models/style-transfer/terms/index.js'
-import type { VggWeights } from '../../models/style-transfer/types.js'
+import { contentTerm, detailTerm, TERMS, type Term } from '../../models/style-transfer/terms/index.js'
+import type { StyleTransferOptions, VggWeights } from '../../models/style-transfer/types.js'
 import { createVgg19Features } from '../../models/vgg19/features.js'
 import { brightnessTerm } from '../support/brightness-term.js'
 import { relL2, WEIGHTS_DIR } from '../support/tf.js'
@@ -31,28 +31,25 @@ after(() => {
   for (const t of Object.values(weights)) t.dispose()
 })
 
-test('a term added to the list is in the ONNX graph and matches the tfjs objective built from the same list', async () => {
-  const terms = [...TERMS, brightnessTerm]
+type Parts = Readonly<Record<string, number>>
+
+/** The tfjs and the ONNX objective from the same terms, evaluated once at x = mix(content, style). */
+async function bothAt(terms: readonly Term[], h: number, w: number, options: StyleTransferOptions,
+  mix: (content: tf.Tensor4D, style: tf.Tensor4D) => tf.Tensor4D): Promise<{ tfjs: Parts; onnx: Parts; gradErr: number }> {
   const vgg = createVgg19Features(weights, { convGrad: 'rewrite', deepest: ['conv5_1'] })
   const core = createOnnxCore(await loadOrt(), await toNchwWeights(weights, 'conv5_1'), {}, terms)
-  const content = imageTensor('content/chelsea.png', 36, 52)
-  const style = imageTensor('style/shipwreck.jpg', 36, 52)
-  const x = tf.tidy(() => tf.clipByValue(tf.add(tf.mul(content, 0.8), 0.15), 0, 1) as tf.Tensor4D)
-  const options = resolveOptions({ tvWeight: 2, detailWeight: 3 })
+  const content = imageTensor('content/chelsea.png', h, w)
+  const style = imageTensor('style/shipwreck.jpg', h, w)
+  const x = tf.tidy(() => tf.clipByValue(mix(content, style), 0, 1) as tf.Tensor4D)
   const plane = async (t: tf.Tensor4D) => ({ data: (await t.data()) as Float32Array, h: t.shape[1], w: t.shape[2] })
   const reference = await createTfjsObjective(vgg, terms)({ content, styles: [style], options })
   const onnx = await core.prepare({ content: await plane(content), styles: [await plane(style)], options: coreOptions(options) })
   try {
     const a = await reference.evaluate(x)
     const b = await onnx.evaluate((await x.data()) as Float32Array)
-    assert.deepEqual(Object.keys(b.parts), terms.map((t) => t.name))
-    for (const t of terms) {
-      const rel = Math.abs(b.parts[t.name]! - a.parts[t.name]!) / Math.abs(a.parts[t.name]!)
-      assert.ok(rel < 1e-4, `${t.name}: ${b.parts[t.name]} vs ${a.parts[t.name]}`)
-    }
-    const err = relL2(b.grad, (await a.grad.data()) as Float32Array)
-    assert.ok(err < 1e-3, `gradient relative L2 ${err}`)
+    const gradErr = relL2(b.grad, (await a.grad.data()) as Float32Array)
     a.grad.dispose()
+    return { tfjs: a.parts, onnx: b.parts, gradErr }
   } finally {
     onnx.dispose()
     reference.dispose()
@@ -60,6 +57,17 @@ test('a term added to the list is in the ONNX graph and matches the tfjs objecti
     tf.dispose([content, style, x])
     vgg.dispose()
   }
+}
+
+test('a term added to the list is in the ONNX graph and matches the tfjs objective built from the same list', async () => {
+  const terms = [...TERMS, brightnessTerm]
+  const r = await bothAt(terms, 36, 52, resolveOptions({ tvWeight: 2, detailWeight: 3 }), (c) => tf.add(tf.mul(c, 0.8), 0.15))
+  assert.deepEqual(Object.keys(r.onnx), terms.map((t) => t.name))
+  for (const t of terms) {
+    const rel = Math.abs(r.onnx[t.name]! - r.tfjs[t.name]!) / Math.abs(r.tfjs[t.name]!)
+    assert.ok(rel < 1e-4, `${t.name}: ${r.onnx[t.name]} vs ${r.tfjs[t.name]}`)
+  }
+  assert.ok(r.gradErr < 1e-3, `gradient relative L2 ${r.gradErr}`)
 })
 
 // The detail term alone (it reads the pixels): its hand-written ONNX gradient
@@ -67,29 +75,9 @@ test('a term added to the list is in the ONNX graph and matches the tfjs objecti
 // rows and columns (38 / 4, 53 / 4) so the unpooling's padding is exercised.
 test('the detail term alone: ONNX value and hand-written gradient match tfjs autodiff', async () => {
   // The objectives need one VGG layer: the content term's, weighed 0.
-  const terms = [contentTerm, detailTerm]
-  const vgg = createVgg19Features(weights, { convGrad: 'rewrite', deepest: ['conv5_1'] })
-  const core = createOnnxCore(await loadOrt(), await toNchwWeights(weights, 'conv5_1'), {}, terms)
-  const content = imageTensor('content/chelsea.png', 38, 53)
-  const style = imageTensor('style/shipwreck.jpg', 38, 53)
-  const x = tf.tidy(() => tf.clipByValue(tf.add(tf.mul(content, 0.5), tf.mul(style, 0.4)), 0, 1) as tf.Tensor4D)
-  const options = resolveOptions({ detailWeight: 3, contentWeight: 0 })
-  const plane = async (t: tf.Tensor4D) => ({ data: (await t.data()) as Float32Array, h: t.shape[1], w: t.shape[2] })
-  const reference = await createTfjsObjective(vgg, terms)({ content, styles: [style], options })
-  const onnx = await core.prepare({ content: await plane(content), styles: [await plane(style)], options: coreOptions(options) })
-  try {
-    const a = await reference.evaluate(x)
-    const b = await onnx.evaluate((await x.data()) as Float32Array)
-    assert.ok(a.parts.detail! > 0.1, `detail ${a.parts.detail}`)
-    assert.ok(Math.abs(b.parts.detail! - a.parts.detail!) < 1e-4 * a.parts.detail!, `${b.parts.detail} vs ${a.parts.detail}`)
-    const err = relL2(b.grad, (await a.grad.data()) as Float32Array)
-    assert.ok(err < 1e-4, `gradient relative L2 ${err}`)
-    a.grad.dispose()
-  } finally {
-    onnx.dispose()
-    reference.dispose()
-    await core.dispose()
-    tf.dispose([content, style, x])
-    vgg.dispose()
-  }
+  const r = await bothAt([contentTerm, detailTerm], 38, 53, resolveOptions({ detailWeight: 3, contentWeight: 0 }),
+    (c, s) => tf.add(tf.mul(c, 0.5), tf.mul(s, 0.4)))
+  assert.ok(r.tfjs.detail! > 0.1, `detail ${r.tfjs.detail}`)
+  assert.ok(Math.abs(r.onnx.detail! - r.tfjs.detail!) < 1e-4 * r.tfjs.detail!, `${r.onnx.detail} vs ${r.tfjs.detail}`)
+  assert.ok(r.gradErr < 1e-4, `gradient relative L2 ${r.gradErr}`)
 })
