@@ -80,24 +80,85 @@ function matrixFunction(m: Mat3, f: (x: number) => number): Mat3 {
 const mul = (a: Mat3, b: Mat3): Mat3 =>
   [0, 1, 2].map((i) => [0, 1, 2].map((j) => a[i]![0] * b[0][j]! + a[i]![1] * b[1][j]! + a[i]![2] * b[2][j]!)) as Mat3
 
+const apply = (m: Mat3, v: Vec3): Vec3 => [0, 1, 2].map((i) => m[i]![0] * v[0] + m[i]![1] * v[1] + m[i]![2] * v[2]) as Vec3
+
+/** x -> a x + b on 0..1 RGB. */
+interface Affine { a: Mat3; b: Vec3 }
+
+/** `image` through `map`, clipped to 0..255 and rounded; alpha copied. */
+function mapColours(image: RgbaImage, map: Affine): RgbaImage {
+  const out = new Uint8ClampedArray(image.data.length)
+  const { a, b } = map
+  for (let i = 0; i < image.width * image.height; i++) {
+    const r = (image.data[i * 4] as number) / 255, g = (image.data[i * 4 + 1] as number) / 255, bl = (image.data[i * 4 + 2] as number) / 255
+    for (let c = 0; c < 3; c++) out[i * 4 + c] = Math.round(255 * (a[c]![0]! * r + a[c]![1]! * g + a[c]![2]! * bl + b[c]!))
+    out[i * 4 + 3] = image.data[i * 4 + 3] as number
+  }
+  return { data: out, width: image.width, height: image.height }
+}
+
+/** How far `got` is from `want`: squared mean distance over the total variance, plus the covariance's relative Frobenius distance. */
+function statsDistance(got: Stats, want: Stats): number {
+  let dm = 0, dc = 0, c2 = 0, trace = 0
+  for (let a = 0; a < 3; a++) {
+    dm += (got.mean[a]! - want.mean[a]!) ** 2
+    trace += want.cov[a]![a]!
+    for (let b = 0; b < 3; b++) { dc += (got.cov[a]![b]! - want.cov[a]![b]!) ** 2; c2 += want.cov[a]![b]! ** 2 }
+  }
+  return dm / trace + Math.sqrt(dc / c2)
+}
+
+/**
+ * Rounds of clipping correction. A saturated content (a red cup, a blue sky) asks the style's
+ * colours to spread past 0..255; the clipped pixels then lose variance and pull the mean in, and
+ * the matched style comes out greyer than the content (coffee.png under The Starry Night: mean 5.2
+ * levels off, covariance 13% off, mean HSV saturation 0.679 against the content's 0.725). Each round
+ * measures what clipping left and composes the correction that would restore it; 12 rounds bring
+ * that pair to 0.2 levels, 1.1% and 0.721.
+ */
+const CLIP_ROUNDS = 12
+
 /**
  * Colour histogram matching, the paper's section 2.1 with the symmetric matrix square root
  * ("image analogies" variant): x' = A (x - mu_s) + mu_c with A = Sigma_c^1/2 Sigma_s^-1/2, so the
- * style image takes the content's colour mean and covariance before transfer.
+ * style image takes the content's colour mean and covariance before transfer. Where that sends
+ * colours out of gamut, the map is corrected for what clipping takes away (CLIP_ROUNDS), and the
+ * round whose clipped result is nearest the content's statistics is kept. `clipRounds` 0 is the
+ * paper's plain map.
  */
-export function matchColours(source: RgbaImage, target: RgbaImage): RgbaImage {
+export function matchColours(source: RgbaImage, target: RgbaImage, clipRounds = CLIP_ROUNDS): RgbaImage {
   const s = colourStats(source)
   const t = colourStats(target)
-  const a = mul(matrixFunction(t.cov, Math.sqrt), matrixFunction(s.cov, (x) => 1 / Math.sqrt(x)))
-  const out = new Uint8ClampedArray(source.data.length)
-  for (let i = 0; i < source.width * source.height; i++) {
-    const d = [0, 1, 2].map((c) => (source.data[i * 4 + c] as number) / 255 - s.mean[c]!)
-    for (let c = 0; c < 3; c++) {
-      out[i * 4 + c] = Math.round(255 * (a[c]![0]! * d[0]! + a[c]![1]! * d[1]! + a[c]![2]! * d[2]! + t.mean[c]!))
-    }
-    out[i * 4 + 3] = source.data[i * 4 + 3] as number
+  const rootT = matrixFunction(t.cov, Math.sqrt)
+  const a = mul(rootT, matrixFunction(s.cov, (x) => 1 / Math.sqrt(x)))
+  const as = apply(a, s.mean)
+  let map: Affine = { a, b: [t.mean[0] - as[0], t.mean[1] - as[1], t.mean[2] - as[2]] }
+  let best: { map: Affine; distance: number } | null = null
+  // The rounds measure clipping on a spread-out sample: a 4000 px style layer would otherwise
+  // cost seconds per round, and 65536 pixels give the statistics to about 1e-3.
+  const sample = everyNth(source, Math.ceil((source.width * source.height) / CORRECTION_SAMPLE))
+  for (let round = 0; round <= clipRounds; round++) {
+    const got = colourStats(mapColours(sample, map))
+    const distance = statsDistance(got, t)
+    if (best === null || distance < best.distance) best = { map, distance }
+    // Nothing clipped (or nothing left to gain): byte rounding is all that is left.
+    if (distance < 1e-4) break
+    const c = mul(rootT, matrixFunction(got.cov, (x) => 1 / Math.sqrt(x)))
+    const shifted = apply(c, [map.b[0] - got.mean[0], map.b[1] - got.mean[1], map.b[2] - got.mean[2]])
+    map = { a: mul(c, map.a), b: [shifted[0] + t.mean[0], shifted[1] + t.mean[1], shifted[2] + t.mean[2]] }
   }
-  return { data: out, width: source.width, height: source.height }
+  return mapColours(source, (best as { map: Affine }).map)
+}
+
+const CORRECTION_SAMPLE = 65536
+
+/** Every `step`-th pixel of `image`, as a one-row image (step 1: the image itself). */
+function everyNth(image: RgbaImage, step: number): RgbaImage {
+  if (step <= 1) return image
+  const count = Math.ceil((image.width * image.height) / step)
+  const data = new Uint8ClampedArray(count * 4)
+  for (let i = 0; i < count; i++) data.set(image.data.subarray(i * step * 4, i * step * 4 + 4), i * 4)
+  return { data, width: count, height: 1 }
 }
 
 // YIQ (NTSC), the colour space of the paper's luminance-only transfer.

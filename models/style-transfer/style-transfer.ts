@@ -84,7 +84,13 @@ export function createStyleTransfer(weights: VggWeights, init: StyleTransferInit
   const now = init.now ?? (() => Date.now())
   let disposed = false
 
-  const run = async (content: RgbaImage, styles: readonly RgbaImage[], o: StyleTransferOptions, callbacks: RunCallbacks): Promise<RunResult> => {
+  /**
+   * `present` turns an optimised image into what the caller sees; previews and the result both go
+   * through it, so a preview looks like the result will (luminance-only transfer puts the
+   * content's chroma back here).
+   */
+  const run = async (content: RgbaImage, styles: readonly RgbaImage[], o: StyleTransferOptions, callbacks: RunCallbacks,
+    present: (image: RgbaImage) => Promise<RgbaImage> = async (image) => image): Promise<RunResult> => {
     const { signal, onProgress, onPreview, startFrom } = callbacks
     const plan = planRun(content.width, content.height, o, startFrom === undefined ? 0 : Math.max(startFrom.width, startFrom.height))
     const last = plan.scales[plan.scales.length - 1] as Plan['scales'][number]
@@ -182,7 +188,7 @@ export function createStyleTransfer(weights: VggWeights, init: StyleTransferInit
           if (onPreview !== undefined && previewDue) {
             const avg = average.value(x) as tf.Tensor4D
             try {
-              onPreview(await toRgbaImage(avg, null), progress)
+              onPreview(await present(await toRgbaImage(avg, null)), progress)
             } finally {
               avg.dispose()
             }
@@ -200,7 +206,7 @@ export function createStyleTransfer(weights: VggWeights, init: StyleTransferInit
         : resize(finalBest, last.height, last.width)
       try {
         const outAlpha = alpha === null ? null : await resizeAlpha(alpha, content.width, content.height, last.width, last.height)
-        return { image: await toRgbaImage(out, outAlpha), stopped, iterations: done, elapsedMs: now() - start }
+        return { image: await present(await toRgbaImage(out, outAlpha)), stopped, iterations: done, elapsedMs: now() - start }
       } finally {
         out.dispose()
       }
@@ -234,8 +240,7 @@ export function createStyleTransfer(weights: VggWeights, init: StyleTransferInit
         // Luminance-only transfer (Gatys et al. 2016, section 2.2): optimise on luminance, the
         // style's luminance matched to the content's, then put the content's chroma back.
         const start = callbacks.startFrom === undefined ? {} : { startFrom: luminanceImage(callbacks.startFrom) }
-        const r = await run(luminanceImage(content), styles.map((s) => luminanceImage(s, content)), o, { ...callbacks, ...start })
-        return { ...r, image: combineLuminance(r.image, await resizeImage(content, r.image.width, r.image.height)) }
+        return run(luminanceImage(content), styles.map((s) => luminanceImage(s, content)), o, { ...callbacks, ...start }, chromaOf(content))
       }
       return run(content, styles, o, callbacks)
     },
@@ -261,6 +266,24 @@ function fillHidden(rgb: tf.Tensor4D, alpha: tf.Tensor4D | null): tf.Tensor4D {
 function alphaTensor(alpha: Uint8Array | null, width: number, height: number): tf.Tensor4D | null {
   if (alpha === null) return null
   return tf.tidy(() => tf.div(tf.tensor4d(Float32Array.from(alpha), [1, height, width, 1]), 255) as tf.Tensor4D)
+}
+
+/**
+ * Puts `content`'s chroma under a luminance-only image of any size (each preview scale and the
+ * result): the one recombination of the 'preserve' colour mode. The content resized to each size
+ * is kept, since every preview of a scale has the same size.
+ */
+function chromaOf(content: RgbaImage): (image: RgbaImage) => Promise<RgbaImage> {
+  const resized = new Map<string, RgbaImage>()
+  return async (image) => {
+    const key = `${image.width}x${image.height}`
+    let chroma = resized.get(key)
+    if (chroma === undefined) {
+      chroma = await resizeImage(content, image.width, image.height)
+      resized.set(key, chroma)
+    }
+    return combineLuminance(image, chroma)
+  }
 }
 
 /** An RGBA image resized (alpha too) through the engine's area-aware resize. */
