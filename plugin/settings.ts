@@ -47,6 +47,8 @@ export interface Settings {
   styleScale: number
   /** 0 (no smoothing) .. 1; 0.5 is the engine's default total-variation weight, log scale around it. */
   smoothness: number
+  /** "Keep details", 0 (off) .. 1; 0.5 is the engine's default detail weight, log scale around it. */
+  details: number
   /** One weight (0..1) per selected style layer, in selection order; missing entries count as 1. */
   styleWeights: number[]
   /** The engine's optimiser: Adam with iterate averaging (default) or L-BFGS (the paper's). */
@@ -72,6 +74,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   color: 'off',
   styleScale: 1,
   smoothness: 0.5,
+  details: 0.5,
   styleWeights: [],
   optimizer: 'adam',
   initNoise: 0,
@@ -97,6 +100,7 @@ const settingsShape: { [K in keyof Settings]-?: Schema<Settings[K]> } = {
   color: literal('off', 'preserve', 'match'),
   styleScale: range(0.25, 2),
   smoothness: range(0, 1),
+  details: range(0, 1),
   styleWeights: arrayOf(range(0, 1)),
   optimizer: literal('adam', 'lbfgs'),
   initNoise: range(0, 1),
@@ -147,7 +151,10 @@ export function parseStoredSettings(value: unknown, path: string): Settings {
  * included; those extra fields are dropped here, so they never reach the panel again.
  */
 export function parseRecipeSettings(value: unknown, path: string): RecipeSettings {
-  return recipeSettingsOf(parseStoredSettings(value, path))
+  // A recipe without "Keep details" was made before the detail term existed (engine 0.2.0 and
+  // older): re-run with it off, it re-creates that picture rather than a sharper one.
+  const stored = isRecord(value) && !('details' in value) ? { ...value, details: 0 } : value
+  return recipeSettingsOf(parseStoredSettings(stored, path))
 }
 
 /** A recipe's settings inside a message: exactly the picture's fields (see recipeSettingsOf). */

@@ -4,7 +4,7 @@ import { VGG19_MANIFEST } from '../../models/vgg19/manifest.js'
 import { ensureWeights } from '../fetch-weights.js'
 import { resolve } from 'node:path'
 import { totalmem } from 'node:os'
-import { resolveOptions, planRun, MAX_SIDE, PRESETS, PRESET_NAMES, presetNamed, tileGrid } from '../../models/style-transfer/index.js'
+import { detailWeightOf, resolveOptions, planRun, MAX_SIDE, PRESETS, PRESET_NAMES, presetNamed, tileGrid } from '../../models/style-transfer/index.js'
 import { estimateJobMemory, formatBytes, TILE_MARGIN, tileConfigFor } from '../server/memory-estimate.js'
 import type { RgbaImage, StyleTransferOptions } from '../../models/style-transfer/types.js'
 import { chooseNodeBackend, createNodeEngine, type NodeBackend } from '../backend.js'
@@ -16,7 +16,7 @@ import { bar, createLineWriter, formatDuration } from './progress-bar.js'
 
 const USAGE = `usage: npm run stylize -- [--content C] [--style S [--style S2 …]] [--out O.png]
   [--size 512] [--preset draft|standard|high] [--steps N] [--steps-first N] [--min-size 128]
-  [--style-weight 50] [--content-weight 1] [--tv-weight 1] [--detail 3] [--style-scale 1] [--seed 0]
+  [--style-weight 50] [--content-weight 1] [--tv-weight 1] [--detail 0.5] [--style-scale 1] [--seed 0]
   [--color off|preserve|match] [--optimizer adam|lbfgs] [--pooling max|average]
   [--backend NAME] [--weights DIR] [--tile PX] [--memory-mb MB]
 Images larger than one pass fits in memory are optimised in tiles with whole-image style
@@ -44,6 +44,13 @@ async function main(): Promise<number> {
     if (v.trim() === '' || !Number.isFinite(n)) throw new RangeError(`--${flag}: expected a number, got ${JSON.stringify(v)}`)
     return n
   }
+  // --detail is the panel's "Keep details" (0..1, 0.5 the default), not the engine's weight.
+  const detailOpt = (v: string | undefined): number | undefined => {
+    const n = numberOpt('detail', v)
+    if (n === undefined) return undefined
+    if (n < 0 || n > 1) throw new RangeError(`--detail: expected a number in 0..1 (0.5 is the default, 0 turns it off), got ${v}`)
+    return detailWeightOf(n)
+  }
   // The panel's preset names; the former quick/balanced/best still work.
   const preset = presetNamed(values.preset ?? 'standard')
   if (preset === null) throw new RangeError(`--preset: expected ${PRESET_NAMES.join(', ')} (or quick, balanced, best), got ${JSON.stringify(values.preset)}`)
@@ -55,7 +62,7 @@ async function main(): Promise<number> {
     styleWeight: numberOpt('style-weight', values['style-weight']),
     contentWeight: numberOpt('content-weight', values['content-weight']),
     tvWeight: numberOpt('tv-weight', values['tv-weight']),
-    detailWeight: numberOpt('detail', values.detail),
+    detailWeight: detailOpt(values.detail),
     styleScale: numberOpt('style-scale', values['style-scale']),
     seed: numberOpt('seed', values.seed),
     optimizer: values.optimizer as StyleTransferOptions['optimizer'] | undefined,

@@ -2,6 +2,7 @@ export { createStyleTransfer, MIN_TOP_STEPS, planRun } from './style-transfer.js
 export type { Plan, StyleTransfer, StyleTransferInit } from './style-transfer.js'
 export { resolveOptions, OptionsError } from './resolve-options.js'
 export { DEFAULT_OPTIONS, ENGINE_VERSION, MAX_SIDE, MIN_SIDE } from './defaults.js'
+export { detailWeightOf } from './detail-level.js'
 export { ImageError } from './image-tensor.js'
 export { CONV_LAYERS, BGR_MEAN } from '../vgg19/layers.js'
 export { createTfjsObjective } from './objective.js'

@@ -60,6 +60,11 @@ test('an undecodable image and a bad number are reported as sentences', async ()
   const r4 = await stylize(['--preset', 'ultra'])
   assert.equal(r4.code, 2)
   assert.match(r4.stderr, /error: --preset: expected draft, standard, high \(or quick, balanced, best\), got "ultra"/)
+  // --detail is the panel's "Keep details" (0..1), not the engine's weight of 3.
+  const r5 = await stylize(['--detail', '3'])
+  assert.equal(r5.code, 2)
+  assert.match(r5.stderr, /error: --detail: expected a number in 0\.\.1 \(0\.5 is the default, 0 turns it off\), got 3/)
+  noStack(r5)
 })
 
 test('a small run writes a PNG of the requested size and shows progress', async () => {

@@ -58,15 +58,16 @@ test('Colour "Keep content colours" keeps the mean colour nearer the content tha
   await colour.selectOption({ label: 'Off' })
 
   // Texture scale and smoothness at their ends, set through the sliders' keyboard (End / Home).
-  for (const [name, key, label] of [['Texture scale', 'Home', 'Texture scale ×0.25'], ['Texture scale', 'End', 'Texture scale ×2'], ['Smoothness', 'Home', 'Smoothness off'], ['Smoothness', 'End', 'Smoothness ×100']] as const) {
+  for (const [name, key, label] of [['Texture scale', 'Home', 'Texture scale ×0.25'], ['Texture scale', 'End', 'Texture scale ×2'], ['Smoothness', 'Home', 'Smoothness off'], ['Smoothness', 'End', 'Smoothness strongest'], ['Keep details', 'Home', 'Keep details off'], ['Keep details', 'End', 'Keep details strongest']] as const) {
     await pg.panel.getByLabel(name).focus()
     await pg.panel.getByLabel(name).press(key)
     const r = await runAsync(pg)
     rows.push({ label, id: r.id })
   }
-  await pg.page.waitForFunction('playground.settings().styleScale === 2 && playground.settings().smoothness === 1', undefined, { timeout: 10_000 }).catch(() => undefined)
-  const settings = await pg.page.evaluate('playground.settings()') as { styleScale: number; smoothness: number }
-  assert.deepEqual([settings.styleScale, settings.smoothness], [2, 1], 'slider changes are saved with the settings')
+  await pg.page.waitForFunction('playground.settings().styleScale === 2 && playground.settings().smoothness === 1 && playground.settings().details === 1', undefined, { timeout: 10_000 }).catch(() => undefined)
+  const settings = await pg.page.evaluate('playground.settings()') as { styleScale: number; smoothness: number; details: number }
+  assert.deepEqual([settings.styleScale, settings.smoothness, settings.details], [2, 1, 1], 'slider changes are saved with the settings')
+  assert.equal(await pg.panel.getByLabel('Keep details').getAttribute('aria-valuetext'), 'Strongest')
   await saveGridAsync(pg, await idOf(pg, 'Landscape'), await idOf(pg, 'Brush strokes'), rows)
   assert.deepEqual(pg.errors, [])
 })
@@ -77,11 +78,11 @@ test('controls are labelled, keyboard reachable and saved; several styles get on
   // Tab order reaches the new controls.
   await pg.panel.getByLabel('Quality').focus()
   const reached = new Set<string>()
-  for (let i = 0; i < 6; i++) {
+  for (let i = 0; i < 7; i++) {
     await pg.page.keyboard.press('Tab')
     reached.add(await pg.panel.locator('body').evaluate(() => document.activeElement?.id ?? ''))
   }
-  for (const id of ['color', 'style-scale', 'smoothness']) assert.ok(reached.has(id), `Tab reaches #${id}`)
+  for (const id of ['color', 'style-scale', 'smoothness', 'details']) assert.ok(reached.has(id), `Tab reaches #${id}`)
   await pg.panel.getByLabel('Texture scale').press('ArrowRight')
   // Saving goes through a message to the (simulated) sandbox: wait for it rather than race it.
   await pg.page.waitForFunction('playground.settings().styleScale === 1.05', undefined, { timeout: 10_000 })

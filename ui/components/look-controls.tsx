@@ -1,8 +1,7 @@
-// Colour, texture scale and smoothness: controls that mean the same at every output size (the
-// engine scales the style with each scale, and the smoothing weight is per pixel).
+// Colour, texture scale, smoothness and "Keep details": controls that mean the same at every output
+// size (the engine scales the style with each scale; the smoothing and detail weights are normalised).
 import type { ColorMode, Settings } from '../../plugin/messages.js'
-import { DEFAULT_OPTIONS } from '../../models/style-transfer/index.js'
-import { tvWeightOf } from '../run/settings-to-options.js'
+import { levelText } from '../run/level-text.js'
 
 const COLOR_LABEL: Record<ColorMode, string> = { off: 'Off', preserve: 'Keep content colours', match: 'Match palette' }
 
@@ -10,12 +9,6 @@ export interface LookControlsProps {
   settings: Settings
   disabled: boolean
   onChange(patch: Partial<Settings>): void
-}
-
-/** Smoothness as a factor of the engine default, which is what the log slider steps through. */
-function smoothnessText(smoothness: number): string {
-  const k = tvWeightOf(smoothness) / DEFAULT_OPTIONS.tvWeight
-  return k === 0 ? 'Off' : `×${k >= 1 ? k.toFixed(k < 10 ? 1 : 0) : k.toFixed(2)}`
 }
 
 export function LookControls({ settings, disabled, onChange }: LookControlsProps) {
@@ -39,9 +32,16 @@ export function LookControls({ settings, disabled, onChange }: LookControlsProps
       <div class="row">
         <label for="smoothness">Smoothness</label>
         <input id="smoothness" class="grow" type="range" min={0} max={1} step={0.05} disabled={disabled} value={settings.smoothness}
-          aria-valuetext={smoothnessText(settings.smoothness)} title="Less speckle, softer detail; the middle is the default"
+          aria-valuetext={levelText(settings.smoothness)} title="Less speckle, softer detail; the middle is the default"
           onChange={(e) => onChange({ smoothness: Number(e.currentTarget.value) })} />
-        <span class="value">{smoothnessText(settings.smoothness)}</span>
+        <span class="value">{levelText(settings.smoothness)}</span>
+      </div>
+      <div class="row">
+        <label for="details">Keep details</label>
+        <input id="details" class="grow" type="range" min={0} max={1} step={0.05} disabled={disabled} value={settings.details}
+          aria-valuetext={levelText(settings.details)} title="Keeps the content's edges and fine structure; less keeps more of the style's strokes. The middle is the default"
+          onChange={(e) => onChange({ details: Number(e.currentTarget.value) })} />
+        <span class="value">{levelText(settings.details)}</span>
       </div>
     </>
   )

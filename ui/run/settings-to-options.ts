@@ -1,7 +1,7 @@
 // Maps the designer's settings to engine options, for the panel's engine and the helper alike.
 // Defaults come from models/style-transfer/defaults.ts and the quality presets from its presets.ts;
 // only what the panel controls is set here.
-import { DEFAULT_OPTIONS, PRESETS, type StyleTransferOptions } from '../../models/style-transfer/index.js'
+import { DEFAULT_OPTIONS, detailWeightOf, PRESETS, type StyleTransferOptions } from '../../models/style-transfer/index.js'
 import type { Settings } from '../../plugin/messages.js'
 
 /**
@@ -43,6 +43,7 @@ export function settingsToOptions(settings: Settings, seed: number, styles = 1):
     steps: steps.later,
     styleWeight: styleWeightOf(settings.strength),
     tvWeight: tvWeightOf(settings.smoothness),
+    detailWeight: detailWeightOf(settings.details),
     styleScale: settings.styleScale,
     styleBlend: styleBlendOf(settings.styleWeights, styles),
     color: settings.color,
