@@ -5,7 +5,7 @@ import { createTfjsObjective, EvaluationAborted, type Objective, type ObjectiveF
 import { createAdam, createLbfgs, IterateAverage, type Stepper } from './optimizers.js'
 import { MIN_SIDE } from './defaults.js'
 import { resolveOptions } from './resolve-options.js'
-import { createRng } from './rng.js'
+import { addStartNoise } from './start-noise.js'
 import { createTiledTfjsObjective } from './tiled-objective.js'
 import { yieldToEventLoop } from './tile-ops.js'
 import type { TileConfig } from './tiles.js'
@@ -145,7 +145,7 @@ export function createStyleTransfer(weights: VggWeights, init: StyleTransferInit
         if (best === null && startFrom !== undefined) {
           x = tf.tidy(() => resize(rgbTensor(startFrom), height, width))
         } else if (best === null) {
-          x = o.initNoise > 0 ? addNoise(contentAt, o.initNoise, o.seed) : tf.clone(contentAt)
+          x = o.initNoise > 0 ? addStartNoise(contentAt, o.initNoise, o.seed) : tf.clone(contentAt)
         } else {
           const prev: tf.Tensor4D = best
           x = resize(prev, height, width)
@@ -295,11 +295,4 @@ async function resizeImage(image: RgbaImage, width: number, height: number): Pro
   } finally {
     t.dispose()
   }
-}
-
-function addNoise(x: tf.Tensor4D, amplitude: number, seed: number): tf.Tensor4D {
-  const rng = createRng(seed)
-  const noise = new Float32Array(x.size)
-  for (let i = 0; i < noise.length; i++) noise[i] = (rng() * 2 - 1) * amplitude
-  return tf.tidy(() => tf.clipByValue(tf.add(x, tf.tensor(noise, x.shape)), 0, 1) as tf.Tensor4D)
 }

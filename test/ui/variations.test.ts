@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { ARTIFACTS, type Session, openPlaygroundAsync, startSession } from './support/browser.js'
+import { VARIATION_NOISE } from '../../ui/run/variation-settings.js'
 
 let session: Session
 before(async () => { session = await startSession() })
@@ -33,7 +34,7 @@ test('Variations shows four previews; picking one places a result with its seed'
   assert.equal(layers.length, 3)
   const recipe = JSON.parse(layers[2]!.recipe ?? '{}') as { seed: number; settings: { seed: number; initNoise: number; size: number } }
   assert.equal(recipe.seed, picked)
-  assert.deepEqual([recipe.settings.seed, recipe.settings.initNoise, recipe.settings.size], [picked, 0.08, 32])
+  assert.deepEqual([recipe.settings.seed, recipe.settings.initNoise, recipe.settings.size], [picked, VARIATION_NOISE, 32])
   // The designer's own seed setting is untouched (random each run).
   assert.equal((await pg.page.evaluate('playground.settings()') as { seed: number | null }).seed, null)
   await pg.page.screenshot({ path: `${ARTIFACTS}/variation-picked.png` })

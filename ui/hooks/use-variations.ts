@@ -5,7 +5,8 @@ import type { RunChoice } from '../backend.js'
 import type { Progress, RgbaImage } from '../../models/style-transfer/index.js'
 import type { Stage } from '../run/describe-error.js'
 import type { JobInput } from '../run/run-job-async.js'
-import { runVariationsAsync, variationSeeds } from '../run/run-variations-async.js'
+import { runVariationsAsync } from '../run/run-variations-async.js'
+import { variationSeeds } from '../run/variation-settings.js'
 
 export interface VariationsState {
   status: 'running' | 'ready' | 'error'

@@ -4,44 +4,13 @@
 // and the pick carries both the seed and the noise into the full run and its recipe.
 import type { Settings } from '../../plugin/messages.js'
 import { chooseBackendAsync, forgetBackend, watchBackendLoss } from '../backend.js'
-import { type Progress, type RgbaImage, PRESETS } from '../../models/style-transfer/index.js'
+import type { Progress, RgbaImage } from '../../models/style-transfer/index.js'
 import { weightsUrlOf } from '../weights.js'
 import { type Stage, describeError } from './describe-error.js'
 import { dropEngine, getEngineAsync } from './engine-cache.js'
 import { type JobControl, type JobEvents, type JobInput, JobError } from './run-job-async.js'
-import { randomSeed, settingsToOptions } from './settings-to-options.js'
-
-export const VARIATION_COUNT = 4
-/** Long side of a preview: enough to judge the layout of the texture, a fraction of a full run. */
-export const VARIATION_SIDE = 96
-/** Start-noise amplitude (0..1 pixel units) when the settings have none. */
-export const VARIATION_NOISE = 0.08
-
-/** Four seeds: consecutive from a fixed seed (reproducible), else random. */
-export function variationSeeds(settings: Settings): number[] {
-  const base = settings.seed
-  return Array.from({ length: VARIATION_COUNT }, (_, i) => (base === null ? randomSeed() : (base + i) % 0x100000000))
-}
-
-/** The settings a variation's full-size run uses: the same seed and the same noise as its preview. */
-export function pickedSettings(settings: Settings, seed: number): Settings {
-  return { ...settings, seed, initNoise: noiseOf(settings) }
-}
-
-function noiseOf(settings: Settings): number {
-  return settings.initNoise > 0 ? settings.initNoise : VARIATION_NOISE
-}
-
-/** A preview never costs more than the final: smaller side, draft steps or fewer, one scale. */
-export function previewSettings(settings: Settings, seed: number): Settings {
-  const first = settings.quality === 'custom' ? settings.steps : PRESETS[settings.quality].stepsFirst
-  return {
-    ...pickedSettings(settings, seed),
-    size: Math.min(VARIATION_SIDE, settings.size),
-    quality: 'custom',
-    steps: Math.min(PRESETS.draft.stepsFirst, first)
-  }
-}
+import { settingsToOptions } from './settings-to-options.js'
+import { previewSettings, VARIATION_SIDE } from './variation-settings.js'
 
 export interface VariationEvents extends Omit<JobEvents, 'onPreview' | 'onProgress'> {
   onProgress(index: number, progress: Progress): void
