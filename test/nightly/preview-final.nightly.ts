@@ -7,6 +7,8 @@ import { DEFAULT_SETTINGS, type Settings } from '../../plugin/settings.js'
 import type { RgbaImage } from '../../models/style-transfer/types.js'
 import { settingsToOptions } from '../../ui/run/settings-to-options.js'
 import { edgeCorrelation } from '../../helper/judge/structure-metrics.js'
+import { resize, rgbTensor, toRgbaImage } from '../../models/style-transfer/image-tensor.js'
+import * as tf from '@tensorflow/tfjs-core'
 import { histogramDistance, neighbourEnergy, viewOf } from '../support/image-compare.js'
 import { vggStyleDistance } from '../support/style-stats.js'
 import { ARTIFACTS } from '../support/artifacts.js'
@@ -53,7 +55,11 @@ test(`a ${FINAL} px result seen at ${PREVIEW} px looks like the ${PREVIEW} px pr
   if (skip !== false || node === null) return t.skip(`onnxruntime-node cannot run here: ${skip}`)
   const { engine } = node
   const { cat, starry } = await samplePair()
-  const catAt = await viewOf(cat, PREVIEW)
+  // The content at an image's own size (the engine's rounding and viewOf's may differ by a pixel).
+  const edgesOf = async (img: RgbaImage): Promise<number> => {
+    const t = tf.tidy(() => resize(rgbTensor(cat), img.height, img.width))
+    try { return edgeCorrelation(img, await toRgbaImage(t, null)) } finally { t.dispose() }
+  }
   const run = async (settings: Partial<Settings>, size: number): Promise<RgbaImage> =>
     (await engine.stylizeAsync(cat, [starry], settingsToOptions({ ...DEFAULT_SETTINGS, quality: 'draft', ...settings, size }, SEED))).image
   const previews: RgbaImage[] = []
@@ -105,7 +111,14 @@ test(`a ${FINAL} px result seen at ${PREVIEW} px looks like the ${PREVIEW} px pr
   // "Keep details" moves the structure, not the statistics: the edge correlation with the
   // content (the judge's, helper/judge/structure-metrics.ts) rises from off to default to 1 at
   // both sizes, and the final seen at the preview's size keeps the preview's within 0.1.
-  const edges = DETAIL_CASES.map((i) => ({ name: CASES[i]![0], preview: edgeCorrelation(previews[i]!, catAt), final: edgeCorrelation(finals[i]!, catAt) }))
+  // Measured (2026-12-03, from this test's saved images): off 0.370 / 0.299, default 0.508 /
+  // 0.687, 1 0.578 / 0.836 (preview / final): the order holds, the 0.1 does not. The detail term
+  // pools 2x and 4x in pixels of each scale, so a 512 px final keeps finer edges than a 256 px
+  // preview; known and open (issue 14): its pooling should follow the image size, as the
+  // smoothness term's 256 px view does. In the same run texture scale 2's final was nearer the
+  // default's preview (0.081) than its own (0.087), the first failure since the detail term.
+  const edges: Array<{ name: string; preview: number; final: number }> = []
+  for (const i of DETAIL_CASES) edges.push({ name: CASES[i]![0], preview: await edgesOf(previews[i]!), final: await edgesOf(finals[i]!) })
   t.diagnostic(`edge correlation with the content: ${edges.map((e) => `${e.name} preview ${e.preview.toFixed(3)} final ${e.final.toFixed(3)}`).join('; ')}`)
   for (let k = 1; k < edges.length; k++) {
     for (const at of ['preview', 'final'] as const) {
