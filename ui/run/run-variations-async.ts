@@ -2,7 +2,6 @@
 // can pick a start before paying for the full size. Nothing is placed. The start noise is what
 // makes seeds differ (with initNoise 0 every seed gives the same image), so it is turned on here
 // and the pick carries both the seed and the noise into the full run and its recipe.
-import type { Settings } from '../../plugin/messages.js'
 import { chooseBackendAsync, forgetBackend, watchBackendLoss } from '../backend.js'
 import type { Progress, RgbaImage } from '../../models/style-transfer/index.js'
 import { weightsUrlOf } from '../weights.js'
