@@ -3,17 +3,15 @@
 // into a coloured one at the end.
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createStyleTransfer, type StyleTransfer } from '../../models/style-transfer/index.js'
+import type { StyleTransfer } from '../../models/style-transfer/index.js'
 import type { RgbaImage } from '../../models/style-transfer/types.js'
-import { realWeights, samplePair, useWasm } from '../support/tf.js'
+import { wasmEngineWithPair } from '../support/tf.js'
 
 let engine: StyleTransfer
 let cat: RgbaImage
 let starry: RgbaImage
 before(async () => {
-  await useWasm()
-  engine = createStyleTransfer(await realWeights())
-  ;({ cat, starry } = await samplePair())
+  ;({ engine, cat, starry } = await wasmEngineWithPair())
 })
 
 /** Mean |I| and |Q| (YIQ chroma, the colour space of the engine's luminance transfer), 0..255 units. */

@@ -7,19 +7,17 @@
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { DEFAULT_SETTINGS, type Settings } from '../../plugin/messages.js'
-import { createStyleTransfer, type StyleTransfer } from '../../models/style-transfer/index.js'
+import type { StyleTransfer } from '../../models/style-transfer/index.js'
 import type { RgbaImage } from '../../models/style-transfer/types.js'
 import { settingsToOptions } from '../../ui/run/settings-to-options.js'
-import { realWeights, samplePair, useWasm } from '../support/tf.js'
+import { wasmEngineWithPair } from '../support/tf.js'
 import { vggContentDistance, vggStyleDistance } from '../support/style-stats.js'
 
 let engine: StyleTransfer
 let cat: RgbaImage
 let starry: RgbaImage
 before(async () => {
-  await useWasm()
-  engine = createStyleTransfer(await realWeights())
-  ;({ cat, starry } = await samplePair())
+  ;({ engine, cat, starry } = await wasmEngineWithPair())
 })
 
 /** A run of the panel's settings (custom quality: one scale of 30 iterations at this size). */

@@ -1,18 +1,16 @@
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { combineLuminance, luminanceImage, matchColours } from '../../models/style-transfer/color.js'
-import { createStyleTransfer, type StyleTransfer } from '../../models/style-transfer/index.js'
+import type { StyleTransfer } from '../../models/style-transfer/index.js'
 import type { RgbaImage } from '../../models/style-transfer/types.js'
-import { checker, draw, gradient, realWeights, samplePair, useWasm } from '../support/tf.js'
+import { checker, draw, gradient, wasmEngineWithPair } from '../support/tf.js'
 import { vggStyleDistance } from '../support/style-stats.js'
 
 let engine: StyleTransfer
 let cat: RgbaImage
 let starry: RgbaImage
 before(async () => {
-  await useWasm()
-  engine = createStyleTransfer(await realWeights())
-  ;({ cat, starry } = await samplePair())
+  ;({ engine, cat, starry } = await wasmEngineWithPair())
 })
 
 function meanRgb(img: RgbaImage): number[] {

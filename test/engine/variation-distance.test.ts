@@ -5,21 +5,19 @@
 import assert from 'node:assert/strict'
 import { before, test } from 'node:test'
 import { readImageFile } from '../../helper/image-io.js'
-import { createStyleTransfer, type StyleTransfer } from '../../models/style-transfer/index.js'
+import type { StyleTransfer } from '../../models/style-transfer/index.js'
 import type { RgbaImage } from '../../models/style-transfer/types.js'
 import { DEFAULT_SETTINGS } from '../../plugin/messages.js'
 import { settingsToOptions } from '../../ui/run/settings-to-options.js'
 import { previewSettings } from '../../ui/run/variation-settings.js'
-import { realWeights, samplePair, SHARED_IMAGES, useWasm } from '../support/tf.js'
+import { SHARED_IMAGES, wasmEngineWithPair } from '../support/tf.js'
 
 let engine: StyleTransfer
 let cat: RgbaImage
 let starry: RgbaImage
 let shipwreck: RgbaImage
 before(async () => {
-  await useWasm()
-  engine = createStyleTransfer(await realWeights())
-  ;({ cat, starry } = await samplePair())
+  ;({ engine, cat, starry } = await wasmEngineWithPair())
   shipwreck = await readImageFile(`${SHARED_IMAGES}style/shipwreck.jpg`, 'Style')
 })
 

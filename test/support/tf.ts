@@ -5,6 +5,7 @@ import { chooseNodeBackend } from '../../helper/backend.js'
 import { loadWeightsFromDir } from '../../helper/weights-dir.js'
 import { readImageFile } from '../../helper/image-io.js'
 import type { RgbaImage, VggWeights } from '../../models/style-transfer/types.js'
+import { createStyleTransfer, type StyleTransfer } from '../../models/style-transfer/index.js'
 
 export { tf }
 
@@ -63,3 +64,9 @@ export const checker = (w: number, h: number, cell = 4): RgbaImage =>
   draw(w, h, (x, y) => (((x / cell) | 0) + ((y / cell) | 0)) % 2 === 0 ? [250, 220, 30] : [20, 30, 140])
 export const gradient = (w: number, h: number): RgbaImage =>
   draw(w, h, (x, y) => [(x / w) * 255, (y / h) * 255, 128])
+
+/** The engine on wasm with the real weights, and the cat / Starry Night pair: the engine tests' common setup. */
+export async function wasmEngineWithPair(): Promise<{ engine: StyleTransfer; cat: RgbaImage; starry: RgbaImage }> {
+  await useWasm()
+  return { engine: createStyleTransfer(await realWeights()), ...(await samplePair()) }
+}
