@@ -2,7 +2,8 @@ import type { StyleTransferOptions } from './types.js'
 
 // 0.2.0: smoothness (TV) is measured on a 256 px view of larger images (losses.ts TV_VIEW).
 // 0.3.0: the detail term (Li et al. 2017, terms/detail.ts) is on by default ("Keep details").
-export const ENGINE_VERSION = '0.3.0'
+// 0.3.1: above 256 px the detail term pools by factors that follow the size (DETAIL_VIEW).
+export const ENGINE_VERSION = '0.3.1'
 
 /**
  * Defaults. Where they differ from Gatys, Ecker & Bethge (2015) it is said here.

@@ -82,6 +82,27 @@ test('detail term: weight 0 is a constant 0; the value is the same relative erro
   assert.equal(tf.memory().numTensors, base)
 })
 
+// Above DETAIL_VIEW the pooling follows the size, so a final twice the preview's size is held to
+// the same structure: each pixel of a 256 x 192 pair doubled (nearest) gives 4x4 pools of the
+// 512 x 384 pair equal to the 2x2 pools of the small one, the same Laplacians, the same value.
+// With fixed factors (2 and 4 at both sizes) it was 3.03 against 2.20 here.
+test('detail term: a pair upscaled 2x above DETAIL_VIEW px has the value of the small pair', async () => {
+  const base = tf.memory().numTensors
+  assert.deepEqual(detailPools(192, 256), [2, 4])
+  assert.deepEqual(detailPools(384, 512), [4, 8])
+  const content = tf.tidy(() => tf.add(tf.mul(rgbTensor(checker(256, 192, 12)), 0.5), tf.mul(rgbTensor(gradient(256, 192)), 0.5)) as tf.Tensor4D)
+  const x = tf.tidy(() => tf.clipByValue(tf.add(tf.mul(rgbTensor(checker(256, 192, 5)), 0.3), tf.mul(content, 0.6)), 0, 1) as tf.Tensor4D)
+  const up = (t: tf.Tensor4D) => tf.image.resizeNearestNeighbor(t, [384, 512])
+  const bigContent = up(content)
+  const bigX = up(x)
+  const small = await termAt(content, x, 3)
+  const large = await termAt(bigContent, bigX, 3)
+  assert.ok(small.value > 0.1, `value ${small.value}`)
+  assert.ok(Math.abs(large.value - small.value) < 1e-4 * small.value, `512 px ${large.value} vs 256 px ${small.value}`)
+  tf.dispose([content, x, bigContent, bigX])
+  assert.equal(tf.memory().numTensors, base)
+})
+
 // The term is quadratic in the image, so central differences are exact up to float rounding.
 test('detail term: the gradient matches central differences with both pooling factors', async () => {
   const base = tf.memory().numTensors

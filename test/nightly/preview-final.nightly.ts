@@ -111,12 +111,12 @@ test(`a ${FINAL} px result seen at ${PREVIEW} px looks like the ${PREVIEW} px pr
   // "Keep details" moves the structure, not the statistics: the edge correlation with the
   // content (the judge's, helper/judge/structure-metrics.ts) rises from off to default to 1 at
   // both sizes, and the final seen at the preview's size keeps the preview's within 0.1.
-  // Measured (2026-12-03, from this test's saved images): off 0.370 / 0.299, default 0.508 /
-  // 0.687, 1 0.578 / 0.836 (preview / final): the order holds, the 0.1 does not. The detail term
-  // pools 2x and 4x in pixels of each scale, so a 512 px final keeps finer edges than a 256 px
-  // preview; known and open (issue 14): its pooling should follow the image size, as the
-  // smoothness term's 256 px view does. In the same run texture scale 2's final was nearer the
-  // default's preview (0.081) than its own (0.087), the first failure since the detail term.
+  // Measured with the detail term's pooling fixed in pixels of each scale (2x and 4x): off 0.370 /
+  // 0.299, default 0.508 / 0.687, 1 0.578 / 0.836 (preview / final), the 512 px final keeping
+  // edges one octave finer than its preview; texture scale 2's final was then nearer the
+  // default's preview (0.081) than its own (0.087). With the pooling following the size above
+  // 256 px (terms/detail.ts DETAIL_VIEW): off 0.370 / 0.299, default 0.508 / 0.452, 1 0.578 /
+  // 0.530, and texture scale 2 own 0.200 against 0.217 (2026-12-03, one run, 19 min).
   const edges: Array<{ name: string; preview: number; final: number }> = []
   for (const i of DETAIL_CASES) edges.push({ name: CASES[i]![0], preview: await edgesOf(previews[i]!), final: await edgesOf(finals[i]!) })
   t.diagnostic(`edge correlation with the content: ${edges.map((e) => `${e.name} preview ${e.preview.toFixed(3)} final ${e.final.toFixed(3)}`).join('; ')}`)

@@ -8,6 +8,7 @@ import { toNchwWeights } from '../../helper/onnx/vgg-nchw.js'
 import { loadWeightsFromDir } from '../../helper/weights-dir.js'
 import { createTfjsObjective } from '../../models/style-transfer/objective.js'
 import { resolveOptions } from '../../models/style-transfer/resolve-options.js'
+import { detailPools } from '../../models/style-transfer/terms/detail.js'
 import { contentTerm, detailTerm, TERMS, type Term } from '../../models/style-transfer/terms/index.js'
 import type { StyleTransferOptions, VggWeights } from '../../models/style-transfer/types.js'
 import { createVgg19Features } from '../../models/vgg19/features.js'
@@ -70,14 +71,18 @@ test('a term added to the list is in the ONNX graph and matches the tfjs objecti
   assert.ok(r.gradErr < 1e-3, `gradient relative L2 ${r.gradErr}`)
 })
 
-// The detail term alone (it reads the pixels): its hand-written ONNX gradient
-// through the Laplacian and the pooling against tfjs autodiff, at a size where 4x pooling drops
-// rows and columns (38 / 4, 53 / 4) so the unpooling's padding is exercised.
+// The detail term alone (it reads the pixels): its hand-written ONNX gradient through the
+// Laplacian and the pooling against tfjs autodiff, at sizes where pooling drops rows and columns
+// so the unpooling's padding is exercised: 38 x 53 (factors 2 and 4), and 271 x 301, above
+// DETAIL_VIEW, where the factors follow the size (2 and 5) and the target is filtered in the graph.
 test('the detail term alone: ONNX value and hand-written gradient match tfjs autodiff', async () => {
-  // The objectives need one VGG layer: the content term's, weighed 0.
-  const r = await bothAt([contentTerm, detailTerm], 38, 53, resolveOptions({ detailWeight: 3, contentWeight: 0 }),
-    (c, s) => tf.add(tf.mul(c, 0.5), tf.mul(s, 0.4)))
-  assert.ok(r.tfjs.detail! > 0.1, `detail ${r.tfjs.detail}`)
-  assert.ok(Math.abs(r.onnx.detail! - r.tfjs.detail!) < 1e-4 * r.tfjs.detail!, `${r.onnx.detail} vs ${r.tfjs.detail}`)
-  assert.ok(r.gradErr < 1e-4, `gradient relative L2 ${r.gradErr}`)
+  for (const [h, w, pools] of [[38, 53, [2, 4]], [271, 301, [2, 5]]] as const) {
+    assert.deepEqual(detailPools(h, w), pools)
+    // The objectives need one VGG layer: the content term's, weighed 0.
+    const r = await bothAt([contentTerm, detailTerm], h, w, resolveOptions({ detailWeight: 3, contentWeight: 0 }),
+      (c, s) => tf.add(tf.mul(c, 0.5), tf.mul(s, 0.4)))
+    assert.ok(r.tfjs.detail! > 0.1, `${w} x ${h}: detail ${r.tfjs.detail}`)
+    assert.ok(Math.abs(r.onnx.detail! - r.tfjs.detail!) < 1e-4 * r.tfjs.detail!, `${w} x ${h}: ${r.onnx.detail} vs ${r.tfjs.detail}`)
+    assert.ok(r.gradErr < 1e-4, `${w} x ${h}: gradient relative L2 ${r.gradErr}`)
+  }
 })
