@@ -17,6 +17,7 @@ import { PRESETS, PRESET_NAMES, presetNamed } from '../../models/style-transfer/
 import { DEFAULT_WEIGHTS_DIR, loadWeightsFromDir } from '../weights-dir.js'
 import { findTorchPython } from '../bench/torch-python.js'
 import { runReferenceGatys } from '../judge/reference-run.js'
+import { sideBySide } from '../judge/side-by-side.js'
 import { resize, rgbTensor, toRgbaImage } from '../../models/style-transfer/image-tensor.js'
 import * as tf from '@tensorflow/tfjs-core'
 import { formatDuration } from './progress-bar.js'
@@ -32,16 +33,18 @@ const USAGE = `usage: npm run judge -- --content C --style S --result R
 --bench stylises the public pairs (../shared/images; diagonal: astronaut x starry_night,
 chelsea x shipwreck, coffee x gravel; all: every content with every style) and judges each.
 --reference adds a reference Gatys run per pair where a python3 with torch exists
-(helper/bench/gatys-reference.py: jcjohnson's objective, L-BFGS from the content).`
+(helper/bench/gatys-reference.py: jcjohnson's objective, L-BFGS from the content).
+--out-dir writes each result (and reference) and side-by-side.png: content | style | result
+(| reference), one row per pair.`
 
-const header = '| pair | style drop | style dist. | content dist. | SSIM | edge corr. |'
-const rule = '| --- | --- | --- | --- | --- | --- |'
+const header = '| pair | style drop | style dist. | content dist. | SSIM | edge corr. | frame |'
+const rule = '| --- | --- | --- | --- | --- | --- | --- |'
 const row = (name: string, v: Verdict): string =>
-  `| ${name} | ${v.styleDrop.toFixed(3)} | ${v.styleDistance.toFixed(3)} | ${v.contentDistance.toFixed(3)} | ${v.ssim.toFixed(3)} | ${v.edgeCorrelation.toFixed(3)} |`
+  `| ${name} | ${v.styleDrop.toFixed(3)} | ${v.styleDistance.toFixed(3)} | ${v.contentDistance.toFixed(3)} | ${v.ssim.toFixed(3)} | ${v.edgeCorrelation.toFixed(3)} | ${v.frame.toFixed(1)} |`
 
 function mean(vs: readonly Verdict[]): Verdict {
   const m = (k: keyof Verdict): number => vs.reduce((s, v) => s + v[k], 0) / vs.length
-  return { styleDrop: m('styleDrop'), styleDistance: m('styleDistance'), contentDistance: m('contentDistance'), ssim: m('ssim'), edgeCorrelation: m('edgeCorrelation') }
+  return { styleDrop: m('styleDrop'), styleDistance: m('styleDistance'), contentDistance: m('contentDistance'), ssim: m('ssim'), edgeCorrelation: m('edgeCorrelation'), frame: m('frame') }
 }
 
 /** `--set tvWeight=2` -> { tvWeight: 2 }; numbers where they parse, strings otherwise. */
@@ -94,6 +97,9 @@ async function main(): Promise<number> {
     const verdicts: Verdict[] = []
     const references: Verdict[] = []
     const lines = [header, rule]
+    // With --out-dir: one row per pair (content and style at the result's height, the result, the
+    // reference) in side-by-side.png.
+    const sheet: RgbaImage[][] = []
     try {
       for (const [c, s] of pairs) {
         const content: RgbaImage = await readImageFile(join(IMAGES, 'content', c), 'Content')
@@ -106,6 +112,10 @@ async function main(): Promise<number> {
         lines.push(row(name, v))
         console.error(`${row(name, v)} ${formatDuration(performance.now() - t0)}, ${result.iterations} iterations`)
         if (outDir !== null) await writePngFile(join(outDir, `${name.replace(/ x /, '_x_')}.png`), result.image)
+        const h = result.image.height
+        const atHeight = (im: RgbaImage): Promise<RgbaImage> => atSize(im, Math.max(1, Math.round((im.width * h) / im.height)), h)
+        const sheetRow = [await atHeight(content), await atHeight(style), result.image]
+        sheet.push(sheetRow)
         if (python !== null) {
           const t1 = performance.now()
           const { width, height } = result.image
@@ -117,10 +127,15 @@ async function main(): Promise<number> {
           lines.push(row(`${name} (reference)`, rv))
           console.error(`${row(`${name} (reference)`, rv)} ${formatDuration(performance.now() - t1)}, L-BFGS ${referenceSteps}`)
           if (outDir !== null) await writePngFile(join(outDir, `${name.replace(/ x /, '_x_')}_reference.png`), ref)
+          sheetRow.push(ref)
         }
       }
     } finally {
       await dispose()
+    }
+    if (outDir !== null) {
+      await writePngFile(join(outDir, 'side-by-side.png'), sideBySide(sheet))
+      console.error(`content | style | result${python === null ? '' : ' | reference'}, one row per pair: ${join(outDir, 'side-by-side.png')}`)
     }
     lines.push(row('**mean**', mean(verdicts)))
     if (references.length > 0) lines.push(row('**mean, reference**', mean(references)))

@@ -6,6 +6,7 @@ import { areaResize } from '../../models/style-transfer/area-resize.js'
 import type { RgbaImage } from '../../models/style-transfer/types.js'
 import { createVgg19Features, type Vgg19Features } from '../../models/vgg19/features.js'
 import type { VggWeights } from '../../models/vgg19/types.js'
+import { frameDeviation } from './frame-metric.js'
 import { edgeCorrelation, ssim } from './structure-metrics.js'
 
 /**
@@ -16,6 +17,7 @@ import { edgeCorrelation, ssim } from './structure-metrics.js'
  *   style drop       1 - style distance(result) / style distance(content): 0 = no style, 1 = all
  *   content distance mean (F_r - F_c)^2 / mean F_c^2 at conv4_2
  *   SSIM, edge corr. luminance SSIM and Sobel edge-map correlation, content against result
+ *   frame            how far the result's two outermost lines stray from the content's (levels)
  */
 export interface Verdict {
   styleDistance: number
@@ -23,6 +25,7 @@ export interface Verdict {
   contentDistance: number
   ssim: number
   edgeCorrelation: number
+  frame: number
 }
 
 export interface Judge {
@@ -77,7 +80,8 @@ export function createJudge(weights: VggWeights): Judge {
         styleDrop: 1 - (dResult as number) / (dContent as number),
         contentDistance: contentDistance as number,
         ssim: ssim(c, result),
-        edgeCorrelation: edgeCorrelation(c, result)
+        edgeCorrelation: edgeCorrelation(c, result),
+        frame: frameDeviation(result, c, 0)
       }
     },
     dispose: () => vgg.dispose()

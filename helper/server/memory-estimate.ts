@@ -1,4 +1,4 @@
-import { MIN_SIDE, planRun, type Plan } from '../../models/style-transfer/index.js'
+import { canvasPixels, MIN_SIDE, planRun, type Plan } from '../../models/style-transfer/index.js'
 import { sizeToFit } from '../../models/style-transfer/schedule.js'
 import type { StyleTransferOptions } from '../../models/style-transfer/types.js'
 import { ALIGN, fitsOnePass, tileGrid, type TileConfig } from '../../models/style-transfer/tiles.js'
@@ -53,8 +53,9 @@ export function tileConfigFor(budgetBytes: number, maxSide: number): TileConfig 
  */
 export function estimateJobMemory(content: { width: number; height: number }, styles: ReadonlyArray<{ width: number; height: number }>, o: StyleTransferOptions, tile: TileConfig | null = null): MemoryEstimate {
   const plan = planRun(content.width, content.height, o)
-  const last = plan.scales[plan.scales.length - 1] ?? { width: content.width, height: content.height }
-  const pixels = last.width * last.height
+  const last = plan.scales[plan.scales.length - 1] ?? { width: content.width, height: content.height, iterations: 0, margin: 0 }
+  // The scale is optimised with its mirrored margin (edgeMarginAt).
+  const pixels = canvasPixels(last)
   const styleLong = Math.max(MIN_SIDE, Math.round(o.styleScale * Math.max(last.width, last.height)))
   const stylePixels = styles.reduce((a, s) => {
     const [w, h] = sizeToFit(s.width, s.height, styleLong, MIN_SIDE)

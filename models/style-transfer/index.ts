@@ -1,4 +1,4 @@
-export { createStyleTransfer, MIN_TOP_STEPS, planRun } from './style-transfer.js'
+export { canvasPixels, createStyleTransfer, edgeMarginAt, MIN_EDGE_MARGIN, MIN_TOP_STEPS, planRun } from './style-transfer.js'
 export type { Plan, StyleTransfer, StyleTransferInit } from './style-transfer.js'
 export { resolveOptions, OptionsError } from './resolve-options.js'
 export { DEFAULT_OPTIONS, ENGINE_VERSION, MAX_SIDE, MIN_SIDE } from './defaults.js'

@@ -52,6 +52,12 @@ export const OPTION_FIELDS = {
   emaDecay: range(0, 0.9999),
   /** Amplitude (0..1 pixel units) of seeded uniform noise added to the start image. */
   initNoise: range(0, 1),
+  /**
+   * Each scale is optimised on a canvas this share of its long side wider on every side, the
+   * content mirrored into it, and cropped back (style-transfer.ts edgeMarginAt: small scales get more, up to 8 px);
+   * 0: no margin.
+   */
+  edgeMargin: range(0, 0.25),
   seed: integer(0, 2 ** 32 - 1),
   /** A preview image is sent every this many iterations (0: only at the end of each scale). */
   previewEvery: integer(0, 100000)

@@ -121,6 +121,31 @@ test('bad inputs get sentences, not stack traces, and leak nothing', async () =>
   assertBaseline('after bad inputs')
 })
 
+// The mirrored margin (style-transfer.ts edgeMarginAt): how wide each scale's is, and that the
+// visible part is cut back out exactly. With no iterations the result is the cropped canvas,
+// which must be the content itself, pixel for pixel (a crop one pixel off shifts every value).
+test('each scale runs on a mirrored margin that is cut away: plan, exact crop, visible-size previews', async () => {
+  // 1/32 of the long side, small scales up to twice that but at most 8 px: 128 -> 8 (4 x 2),
+  // 181 -> 8 (6, 12 capped), 362 -> round(11.3) = 11, 512 -> 16, 48 -> 4 (2 x 2);
+  // the short side clamps it.
+  assert.deepEqual(planRun(512, 384, resolveOptions({ size: 512, minSize: 128 })).scales.map((s) => [s.width, s.height, s.margin]),
+    [[128, 96, 8], [181, 136, 8], [256, 192, 8], [362, 272, 11], [512, 384, 16]])
+  assert.deepEqual(planRun(48, 32, resolveOptions({ size: 48, minSize: 48 })).scales.map((s) => s.margin), [4])
+  assert.deepEqual(planRun(256, 16, resolveOptions({ size: 256, minSize: 256, edgeMargin: 0.25 })).scales.map((s) => s.margin), [16])
+  assert.deepEqual(planRun(256, 192, resolveOptions({ size: 256, minSize: 256, edgeMargin: 0 })).scales.map((s) => s.margin), [0])
+  const content = gradient(48, 32)
+  const still = await engine.stylizeAsync(content, [checker(40, 64)], { ...tiny, size: 48, minSize: 48, stepsFirst: 0, edgeMargin: 0.25 })
+  assert.deepEqual([still.image.width, still.image.height], [48, 32])
+  assert.deepEqual(Array.from(still.image.data), Array.from(content.data))
+  const previews: string[] = []
+  const r = await engine.stylizeAsync(content, [checker(40, 64)], { ...tiny, size: 48, minSize: 48, stepsFirst: 2, edgeMargin: 0.25, previewEvery: 1 }, {
+    onPreview: (img, p) => previews.push(`${img.width}x${img.height} ${p.width}x${p.height}`)
+  })
+  assert.deepEqual(previews, ['48x32 48x32', '48x32 48x32'])
+  assert.deepEqual([r.image.width, r.image.height], [48, 32])
+  assertBaseline('after runs with a margin')
+})
+
 test('above fullStepsSide the later scales get steps in proportion to their pixels, never fewer than MIN_TOP_STEPS', () => {
   const plan = (fullStepsSide: number): string[] =>
     planRun(512, 384, resolveOptions({ size: 512, minSize: 128, stepsFirst: 100, steps: 50, fullStepsSide })).scales

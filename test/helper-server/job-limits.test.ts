@@ -46,8 +46,8 @@ test('too many iterations, or an estimated time over the limit, is refused with 
 })
 
 test('the speed meter: configured until a large finished run is measured, then time over pixel-iterations of the measured runs', () => {
-  const plan = (side: number, iterations: number) => ({ scales: [{ width: side, height: side, iterations }], total: iterations })
-  assert.equal(pixelIterationsOf({ scales: [{ width: 32, height: 16, iterations: 10 }, { width: 64, height: 32, iterations: 5 }], total: 15 }), 5120 + 10240)
+  const plan = (side: number, iterations: number) => ({ scales: [{ width: side, height: side, iterations, margin: 0 }], total: iterations })
+  assert.equal(pixelIterationsOf({ scales: [{ width: 32, height: 16, iterations: 10, margin: 0 }, { width: 64, height: 32, iterations: 5, margin: 0 }], total: 15 }), 5120 + 10240)
   assert.equal(new SpeedMeter(null).estimateMs(plan(256, 100)), null)
   const m = new SpeedMeter(0.01)
   m.record(plan(32, 100), 50_000) // 102400 pixel-iterations: below LEARN_MIN_PIXEL_ITERATIONS, not measured

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { correlation, edgeCorrelation, luminance, sobelMagnitude, ssim } from '../../helper/judge/structure-metrics.js'
+import { frameDeviation } from '../../helper/judge/frame-metric.js'
 import { checker, draw, gradient } from '../support/tf.js'
 
 test('luminance is the Rec. 601 weighted sum', () => {
@@ -47,4 +48,18 @@ test('edge correlation: 1 for the same picture in other colours, low for unrelat
   const recoloured = draw(32, 32, (x, y) => ((((x / 4) | 0) + ((y / 4) | 0)) % 2 === 0 ? [200, 200, 200] : [0, 0, 0]))
   assert.ok(Math.abs(edgeCorrelation(a, recoloured) - 1) < 1e-9)
   assert.ok(Math.abs(edgeCorrelation(a, gradient(32, 32))) < 0.2)
+})
+
+// By hand: the result is the content with its top line 10 levels lighter (R, G and B, so
+// luminance +10). Top, line 0: 10 against lines 3..8; every other side and line 0; mean over the
+// 4 sides x 2 lines: 10 / 8 = 1.25 (the columns' means each rise by 10/H at line 0 and inside
+// alike, so left and right cancel). Measured 12 lines in, nothing strays.
+test('frame deviation: a top line 10 levels lighter gives 1.25; inner lines 0; a content of another size is box-averaged', () => {
+  const content = draw(40, 30, (x, y) => [5 * x, 6 * y, 100 + ((x * y) % 50)])
+  const lighter = { ...content, data: Uint8ClampedArray.from(content.data, (v, i) => (i < 40 * 4 && i % 4 !== 3 ? v + 10 : v)) }
+  assert.ok(Math.abs(frameDeviation(lighter, content, 0) - 1.25) < 1e-9, `${frameDeviation(lighter, content, 0)}`)
+  assert.ok(Math.abs(frameDeviation(lighter, content, 12)) < 1e-9)
+  assert.ok(Math.abs(frameDeviation(content, content, 0)) < 1e-9)
+  const twice = draw(80, 60, (x, y) => Array.from(content.data.slice(((Math.floor(y / 2) * 40) + Math.floor(x / 2)) * 4, ((Math.floor(y / 2) * 40) + Math.floor(x / 2)) * 4 + 3)) as [number, number, number])
+  assert.ok(Math.abs(frameDeviation(lighter, twice, 0) - 1.25) < 1e-9)
 })

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict'
 import { mkdir } from 'node:fs/promises'
-import { after, before, test } from 'node:test'
-import type { NodeEngine } from '../../helper/backend.js'
+import { before, test } from 'node:test'
 import { writePngFile } from '../../helper/image-io.js'
 import { DEFAULT_SETTINGS, type Settings } from '../../plugin/settings.js'
 import type { RgbaImage } from '../../models/style-transfer/types.js'
@@ -12,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { histogramDistance, neighbourEnergy, viewOf } from '../support/image-compare.js'
 import { vggStyleDistance } from '../support/style-stats.js'
 import { ARTIFACTS } from '../support/artifacts.js'
-import { openOnnxEngine } from '../support/onnx-engine.js'
+import { onnxEngineForFile } from '../support/onnx-engine.js'
 import { samplePair } from '../support/tf.js'
 
 /*
@@ -40,19 +39,12 @@ const CASES: Array<[string, Partial<Settings>]> = [
 ]
 const DETAIL_CASES = [4, 0, 5] as const
 
-let node: NodeEngine | null = null
-let skip: string | false = false
-
-before(async () => {
-  const opened = await openOnnxEngine()
-  if ('skip' in opened) skip = opened.skip
-  else node = opened
-  await mkdir(ARTIFACTS, { recursive: true })
-})
-after(async () => { await node?.dispose() })
+const onnxEngine = onnxEngineForFile()
+before(async () => { await mkdir(ARTIFACTS, { recursive: true }) })
 
 test(`a ${FINAL} px result seen at ${PREVIEW} px looks like the ${PREVIEW} px preview of the same settings`, async (t) => {
-  if (skip !== false || node === null) return t.skip(`onnxruntime-node cannot run here: ${skip}`)
+  const node = onnxEngine(t)
+  if (node === null) return
   const { engine } = node
   const { cat, starry } = await samplePair()
   // The content at an image's own size (the engine's rounding and viewOf's may differ by a pixel).

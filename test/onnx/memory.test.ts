@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
-import type { NodeEngine } from '../../helper/backend.js'
 import { loadImage } from './images.js'
-import { openOnnxEngine } from '../support/onnx-engine.js'
+import { onnxEngineForFile } from '../support/onnx-engine.js'
 import { tf } from '../support/tf.js'
 
 /*
@@ -34,18 +33,11 @@ const rssMb = (): number => {
   return process.memoryUsage().rss / MB
 }
 
-let node: NodeEngine | null = null
-let skip: string | false = false
-
-before(async () => {
-  const opened = await openOnnxEngine()
-  if ('skip' in opened) skip = opened.skip
-  else node = opened
-})
-after(async () => { await node?.dispose() })
+const onnxEngine = onnxEngineForFile()
 
 test(`${JOBS} onnx jobs give their memory back: RSS near the baseline, no session or tfjs tensor left`, async (t) => {
-  if (skip !== false || node === null) return t.skip(`onnxruntime-node cannot run here: ${skip}`)
+  const node = onnxEngine(t)
+  if (node === null) return
   const { engine, onnxStats } = node
   assert.ok(onnxStats !== undefined, `the onnx path was not taken: ${node.description}`)
   const content = loadImage('content/chelsea.png')

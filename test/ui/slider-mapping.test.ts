@@ -21,8 +21,8 @@ test('"Keep details" 0..1 maps to the detail weight: 0 off, 0.5 the default 3, e
 })
 
 test('strength and smoothness keep their mappings (20x and 100x about the defaults)', () => {
-  close(styleWeightOf(1), 50 * 20)
-  close(styleWeightOf(0.25), 50 / Math.sqrt(20))
+  close(styleWeightOf(1), 75 * 20)
+  close(styleWeightOf(0.25), 75 / Math.sqrt(20))
   close(tvWeightOf(0), 0)
   close(tvWeightOf(1), 100)
 })
