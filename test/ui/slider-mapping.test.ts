@@ -20,11 +20,13 @@ test('"Keep details" 0..1 maps to the detail weight: 0 off, 0.5 the default 3, e
   assert.equal(settingsToOptions({ ...DEFAULT_SETTINGS, details: 0 }, 1).detailWeight, 0)
 })
 
-test('strength and smoothness keep their mappings (20x and 100x about the defaults)', () => {
+test('strength and smoothness keep their mappings (20x and 10x about the defaults)', () => {
   close(styleWeightOf(1), 75 * 20)
   close(styleWeightOf(0.25), 75 / Math.sqrt(20))
   close(tvWeightOf(0), 0)
   close(tvWeightOf(1), 100)
+  close(tvWeightOf(0.5), 10)
+  close(tvWeightOf(0.25), 10 / Math.sqrt(10)) // 3.162
 })
 
 test('the sliders speak in words, the middle being "Default"', () => {

@@ -14,12 +14,13 @@ export function styleWeightOf(strength: number): number {
 }
 
 /**
- * Smoothness 0..1 -> total-variation weight: 0.5 is the engine default, each end 100x stronger or
- * weaker (log scale: a visible change needs a change of the ratio, not of the difference); 0 = none.
+ * Smoothness 0..1 -> total-variation weight: 0.5 is the engine default (10), each end 10x stronger
+ * or weaker (log scale: a visible change needs a change of the ratio, not of the difference); 0 =
+ * none. The top stays at 100, as when the default was 1 and each end 100x.
  */
 export function tvWeightOf(smoothness: number): number {
   if (smoothness <= 0) return 0
-  return DEFAULT_OPTIONS.tvWeight * Math.pow(100, (smoothness - 0.5) * 2)
+  return DEFAULT_OPTIONS.tvWeight * Math.pow(10, (smoothness - 0.5) * 2)
 }
 
 /**
