@@ -108,7 +108,9 @@ test(`a ${FINAL} px result seen at ${PREVIEW} px looks like the ${PREVIEW} px pr
   // edges one octave finer than its preview; texture scale 2's final was then nearer the
   // default's preview (0.081) than its own (0.087). With the pooling following the size above
   // 256 px (terms/detail.ts DETAIL_VIEW): off 0.370 / 0.299, default 0.508 / 0.452, 1 0.578 /
-  // 0.530, and texture scale 2 own 0.200 against 0.217 (2026-12-03, one run, 19 min).
+  // 0.530, and texture scale 2 own 0.200 against 0.217 (2026-12-03, one run, 19 min). With the
+  // mirrored margin, style weight 75 and TV 10 (engine 0.4.0): off 0.379 / 0.298, default 0.521 /
+  // 0.472, 1 0.573 / 0.517; texture scale 2 own 0.207 against 0.237.
   const edges: Array<{ name: string; preview: number; final: number }> = []
   for (const i of DETAIL_CASES) edges.push({ name: CASES[i]![0], preview: await edgesOf(previews[i]!), final: await edgesOf(finals[i]!) })
   t.diagnostic(`edge correlation with the content: ${edges.map((e) => `${e.name} preview ${e.preview.toFixed(3)} final ${e.final.toFixed(3)}`).join('; ')}`)
