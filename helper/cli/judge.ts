@@ -114,8 +114,9 @@ async function main(): Promise<number> {
         if (outDir !== null) await writePngFile(join(outDir, `${name.replace(/ x /, '_x_')}.png`), result.image)
         const h = result.image.height
         const atHeight = (im: RgbaImage): Promise<RgbaImage> => atSize(im, Math.max(1, Math.round((im.width * h) / im.height)), h)
-        const sheetRow = [await atHeight(content), await atHeight(style), result.image]
-        sheet.push(sheetRow)
+        // Only a sheet that will be written gets the resized copies.
+        const sheetRow = outDir === null ? [] : [await atHeight(content), await atHeight(style), result.image]
+        if (outDir !== null) sheet.push(sheetRow)
         if (python !== null) {
           const t1 = performance.now()
           const { width, height } = result.image
