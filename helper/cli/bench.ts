@@ -14,6 +14,8 @@ import { drawSampleContent, drawSampleStyle } from '../sample-images.js'
 import { DEFAULT_WEIGHTS_DIR, loadWeightsFromDir } from '../weights-dir.js'
 import { formatDuration } from './progress-bar.js'
 import { findTorchPython } from '../bench/torch-python.js'
+import { timeToResult } from '../bench/time-to-result.js'
+import { PRESET_NAMES } from '../../models/style-transfer/presets.js'
 
 /**
  * `npm run bench`: ms per iteration (loss + image gradient, VGG-19 to conv5_1) per backend and
@@ -21,13 +23,32 @@ import { findTorchPython } from '../bench/torch-python.js'
  *   --backends onnx,wasm,cpu   --sizes 128,256,512   --iters 2   --preset-size 256   --torch
  * The preset run is measured at --preset-size; at 512 its time is extrapolated from the measured
  * per-iteration costs (marked "est.") unless --preset-size 512 is given.
+ * `npm run bench -- --time-to-result [--presets draft,standard,high] [--size 512]
+ * [--pairs diagonal|all] [--reference-steps 300]`: per preset and public pair, the wall time of a
+ * whole run, its iterations and the judge's numbers, beside the reference run where torch exists.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: {
     backends: { type: 'string', default: 'onnx,wasm' }, sizes: { type: 'string', default: '128,256,512' },
     iters: { type: 'string', default: '2' }, 'preset-size': { type: 'string', default: '256' }, weights: { type: 'string' },
-    torch: { type: 'boolean', default: false }
+    torch: { type: 'boolean', default: false }, 'time-to-result': { type: 'boolean', default: false },
+    presets: { type: 'string', default: PRESET_NAMES.join(',') }, size: { type: 'string', default: '512' }, pairs: { type: 'string', default: 'diagonal' },
+    'reference-steps': { type: 'string', default: '300' }
   } })
+  if (values['time-to-result']) {
+    const weightsDir = values.weights ?? DEFAULT_WEIGHTS_DIR
+    // The backend first: weights loaded before it would live on another one.
+    const choice = await chooseNodeBackend(values.backends.split(',')[0] as NodeBackend)
+    const weights = await loadWeightsFromDir(weightsDir)
+    const size = Number(values.size)
+    console.error(`time to result on ${choice.backend}, ${size} px`)
+    printTable(await timeToResult(choice, weights, {
+      presets: values.presets.split(','), size, pairs: values.pairs === 'all' ? 'all' : 'diagonal',
+      referenceSteps: Number(values['reference-steps']), weightsDir
+    }))
+    for (const t of Object.values(weights)) t.dispose()
+    return
+  }
   const sizes = values.sizes.split(',').map(Number)
   const iters = Number(values.iters)
   const o = resolveOptions({})
@@ -152,4 +173,4 @@ function printTable(rows: string[][]): void {
   }
 }
 
-main().catch((e: unknown) => { console.error(`bench failed: ${(e as Error).message}`); process.exitCode = 1 })
+main().catch((e: unknown) => { console.error(`bench failed: ${(e as Error).message}`); if (process.env.DEBUG !== undefined) console.error(e); process.exitCode = 1 })
