@@ -18,6 +18,9 @@ import type { Term } from './term.js'
  * On the pixels and cheap, so the tiled objective evaluates it on the whole image. Weight 0:
  * tfjs computes next to nothing (0 times the image's mean); the ONNX graph keeps its few small ops (its session
  * depends on the layers and the size, not on weights).
+ * The alternative the issue named, an edge-aware content term on luminance (the Sobel pair on the
+ * pooled Rec. 601 luminance, normalised the same way), measured worse at every weight: less edge
+ * correlation for the same style drop (README, "Laplacian or luminance edges"; branch `edges`).
  */
 export const DETAIL_POOLS = [2, 4] as const
 
