@@ -159,11 +159,11 @@ export function watchBackendLoss(backend: BrowserBackend): LossWatch {
 }
 
 /**
- * Replaces a backend whose GPU context or device was lost by a fresh registration, so that the next
- * run on it gets a new context or device instead of the dead one tfjs keeps in its registry.
+ * Replaces a backend whose GPU context or device was lost (or whose wasm heap a run exhausted) by a
+ * fresh registration, so that the next run on it gets a new context, device or module instead of
+ * the dead one tfjs keeps in its registry.
  */
 export function forgetBackend(backend: BrowserBackend): void {
-  if (backend === 'wasm') return
   const factory = tf.findBackendFactory(backend)
   if (factory === null) return
   const engine = tf.engine() as unknown as { registry: Record<string, WebGLBackendLike | undefined> }
@@ -177,5 +177,6 @@ export function forgetBackend(backend: BrowserBackend): void {
     delete engine.registry[backend]
     return
   }
+  // The factory makes a new instance when asked: for wasm a new module with a fresh heap.
   tf.registerBackend(backend, factory, backend === 'webgpu' ? 3 : 2)
 }

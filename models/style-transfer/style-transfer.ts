@@ -131,10 +131,19 @@ export function createStyleTransfer(weights: VggWeights, init: StyleTransferInit
     // transparent pixels neither pull the content term nor enter any Gram matrix. Whatever colour
     // hides under alpha 0 is replaced by the mean visible colour first: the receptive fields of
     // deep layers reach across the edge, and hidden noise would otherwise leak in.
-    const contentAlphaFull = alphaTensor(alpha, content.width, content.height)
-    const styleAlphaFull = styles.map((s) => alphaTensor(alphaChannel(s), s.width, s.height))
-    const contentFull = fillHidden(rgbTensor(content), contentAlphaFull)
-    const styleFull = styles.map((s, i) => fillHidden(rgbTensor(s), styleAlphaFull[i] ?? null))
+    // Built one by one, so that a failure part-way (a huge image out of memory) frees what was made.
+    const made: tf.Tensor[] = []
+    const kept = <T extends tf.Tensor | null>(t: T): T => { if (t !== null) made.push(t); return t }
+    let contentAlphaFull: tf.Tensor4D | null, styleAlphaFull: Array<tf.Tensor4D | null>, contentFull: tf.Tensor4D, styleFull: tf.Tensor4D[]
+    try {
+      contentAlphaFull = kept(alphaTensor(alpha, content.width, content.height))
+      styleAlphaFull = styles.map((s) => kept(alphaTensor(alphaChannel(s), s.width, s.height)))
+      contentFull = kept(fillHidden(rgbTensor(content), contentAlphaFull))
+      styleFull = styles.map((s, i) => kept(fillHidden(rgbTensor(s), styleAlphaFull[i] ?? null)))
+    } catch (e) {
+      tf.dispose(made)
+      throw e
+    }
     const masked = contentAlphaFull !== null || styleAlphaFull.some((a) => a !== null)
     if (masked && makeObjective.supportsMasks !== true) {
       tf.dispose([contentFull, ...styleFull, ...[contentAlphaFull, ...styleAlphaFull].filter((t): t is tf.Tensor4D => t !== null)])
@@ -155,30 +164,35 @@ export function createStyleTransfer(weights: VggWeights, init: StyleTransferInit
         // The canvas: the visible scale plus the mirrored margin on every side (edgeMarginAt).
         const widen = (t: tf.Tensor4D): tf.Tensor4D => withMargin(t, margin)
         const contentAt = widen(resize(contentFull, height, width))
-        const styleLong = Math.max(MIN_SIDE, Math.round(o.styleScale * Math.max(width, height)))
-        const stylesAt = styleFull.map((s, i) => {
-          const [sw, sh] = sizeToFit(styles[i]!.width, styles[i]!.height, styleLong, MIN_SIDE)
-          return resize(s, sh, sw)
-        })
-        contentMask?.dispose()
-        contentMask = contentAlphaFull === null ? null : widen(resize(contentAlphaFull, height, width))
-        const styleMasks = styleAlphaFull.map((a, i) => (a === null ? null : resize(a, stylesAt[i]!.shape[1], stylesAt[i]!.shape[2])))
+        // Freed however the preparation ends: a scale that fails to prepare (out of memory) must
+        // not leave its content on the heap for the next run.
         try {
-          objective = await makeObjective({ content: contentAt, styles: stylesAt, options: o, contentMask, styleMasks, signal })
+          const styleLong = Math.max(MIN_SIDE, Math.round(o.styleScale * Math.max(width, height)))
+          const stylesAt = styleFull.map((s, i) => {
+            const [sw, sh] = sizeToFit(styles[i]!.width, styles[i]!.height, styleLong, MIN_SIDE)
+            return resize(s, sh, sw)
+          })
+          contentMask?.dispose()
+          contentMask = contentAlphaFull === null ? null : widen(resize(contentAlphaFull, height, width))
+          const styleMasks = styleAlphaFull.map((a, i) => (a === null ? null : resize(a, stylesAt[i]!.shape[1], stylesAt[i]!.shape[2])))
+          try {
+            objective = await makeObjective({ content: contentAt, styles: stylesAt, options: o, contentMask, styleMasks, signal })
+          } finally {
+            for (const s of stylesAt) s.dispose()
+            for (const m of styleMasks) m?.dispose()
+          }
+          x?.dispose()
+          if (best === null && startFrom !== undefined) {
+            x = tf.tidy(() => widen(resize(rgbTensor(startFrom), height, width)))
+          } else if (best === null) {
+            x = o.initNoise > 0 ? addStartNoise(contentAt, o.initNoise, o.seed) : tf.clone(contentAt)
+          } else {
+            const prev: tf.Tensor4D = best
+            x = widen(resize(prev, height, width))
+          }
         } finally {
-          for (const s of stylesAt) s.dispose()
-          for (const m of styleMasks) m?.dispose()
+          contentAt.dispose()
         }
-        x?.dispose()
-        if (best === null && startFrom !== undefined) {
-          x = tf.tidy(() => widen(resize(rgbTensor(startFrom), height, width)))
-        } else if (best === null) {
-          x = o.initNoise > 0 ? addStartNoise(contentAt, o.initNoise, o.seed) : tf.clone(contentAt)
-        } else {
-          const prev: tf.Tensor4D = best
-          x = widen(resize(prev, height, width))
-        }
-        contentAt.dispose()
         stepper.resize(x.shape)
         average.reset()
 
@@ -303,12 +317,14 @@ function withoutMargin(t: tf.Tensor4D, margin: number): tf.Tensor4D {
 /** rgb * a + mean visible colour * (1 - a); takes ownership of rgb. */
 function fillHidden(rgb: tf.Tensor4D, alpha: tf.Tensor4D | null): tf.Tensor4D {
   if (alpha === null) return rgb
-  const out = tf.tidy(() => {
-    const mean = tf.div(tf.sum(tf.mul(rgb, alpha), [0, 1, 2], true), tf.add(tf.sum(alpha), 1e-6))
-    return tf.add(tf.mul(rgb, alpha), tf.mul(mean, tf.sub(1, alpha))) as tf.Tensor4D
-  })
-  rgb.dispose()
-  return out
+  try {
+    return tf.tidy(() => {
+      const mean = tf.div(tf.sum(tf.mul(rgb, alpha), [0, 1, 2], true), tf.add(tf.sum(alpha), 1e-6))
+      return tf.add(tf.mul(rgb, alpha), tf.mul(mean, tf.sub(1, alpha))) as tf.Tensor4D
+    })
+  } finally {
+    rgb.dispose()
+  }
 }
 
 function alphaTensor(alpha: Uint8Array | null, width: number, height: number): tf.Tensor4D | null {

@@ -86,6 +86,30 @@ test('an error inside a run frees every tensor and reaches the caller', async ()
   assert.equal(tf.memory().numTensors, base)
 })
 
+// An engine out of memory while preparing a scale (the wasm heap of a huge run, a GPU allocation)
+// fails in the objective's preparation, not in an evaluation: that scale's content must go too,
+// or the next runs meet a heap still holding it.
+test('a failure while a scale is prepared frees every tensor, and the next run works', async () => {
+  const weights = await realWeights()
+  const vgg = createVgg19Features(weights, { convGrad: 'rewrite', deepest: ['conv5_1'] })
+  let prepared = 0
+  const failing = createStyleTransfer(weights, {
+    objective: async (inputs) => {
+      prepared += 1
+      if (prepared === 2) throw new Error('memory access out of bounds')
+      return createTfjsObjective(vgg)(inputs)
+    }
+  })
+  const inner = tf.memory().numTensors
+  await assert.rejects(failing.stylizeAsync(gradient(48, 32), [checker(32, 32)], { ...tiny, size: 48, minSize: 24 }), /memory access out of bounds/)
+  assert.equal(tf.memory().numTensors, inner)
+  const r = await failing.stylizeAsync(gradient(48, 32), [checker(32, 32)], { ...tiny, size: 48, minSize: 24 })
+  assert.deepEqual([r.image.width, r.image.height], [48, 32])
+  assert.equal(tf.memory().numTensors, inner)
+  failing.dispose()
+  vgg.dispose()
+})
+
 test('the same seed gives the same bytes; another seed differs', async () => {
   const o = { ...tiny, initNoise: 0.1, seed: 5 }
   const a = await engine.stylizeAsync(gradient(32, 32), [checker(32, 32)], o)

@@ -3,6 +3,7 @@ import { ImageError, OptionsError } from '../../models/style-transfer/index.js'
 import { HostError } from '../hosts/host.js'
 import { ImageDecodeError } from '../image/decode-png-async.js'
 import { WeightsError } from '../weights.js'
+import { isEngineMemoryFailure } from './engine-failure.js'
 
 export type Stage = 'weights' | 'backend' | 'export' | 'run' | 'place'
 
@@ -23,6 +24,9 @@ export function describeError(error: unknown, stage: Stage, context: { weightsUr
   if (error instanceof ImageError) return `${detail}. Choose a larger output size or larger layers, then try again.`
   if (error instanceof OptionsError) return `A setting is out of range (${detail}). Change it, then try again.`
   if (stage === 'backend') return `${detail} Try another browser, or start the helper (\`npx stylecraft-helper\`) and choose Helper app under Advanced > Run on.`
+  if (stage === 'run' && isEngineMemoryFailure(error)) {
+    return `This panel ran out of memory for this size (${detail}); it has been reset, so the next run starts clean. Choose a smaller output size, or run big images on the helper app (Advanced > Run on).`
+  }
   if (stage === 'place') return `The result could not be placed (${detail}). Try again, or choose a smaller output size.`
   return `Style transfer stopped with an error (${detail}). Try a smaller output size, or another Run on under Advanced.`
 }

@@ -5,6 +5,7 @@
 import type { LayerInfo, Recipe, Settings, Speed } from '../../plugin/messages.js'
 import { recipeSettingsOf } from '../../plugin/messages.js'
 import { type BrowserBackendChoice, BACKEND_LABEL, type RunChoice, chooseBackendAsync, forgetBackend, isBackendFailure, watchBackendLoss } from '../backend.js'
+import { isEngineMemoryFailure } from './engine-failure.js'
 import { ENGINE_VERSION, type Progress, type RgbaImage, type RunResult } from '../../models/style-transfer/index.js'
 import type { HelperClient } from '../helper-client/helper-client.js'
 import type { Host, Placed } from '../hosts/host.js'
@@ -157,6 +158,9 @@ export async function runJobAsync(input: JobInput, events: JobEvents, control: J
       } catch (error) {
         live = false
         run.abort()
+        // A wasm run out of memory (or trapped) may leave its heap full or inconsistent: the next
+        // run gets a fresh engine on a fresh wasm instance instead of failing at once.
+        if (backend.backend === 'wasm' && isEngineMemoryFailure(error)) { dropEngine(); forgetBackend('wasm') }
         if (!(isBackendFailure(error) || watch.isLost()) || backend.backend === 'wasm' || control.isCancelled()) throw error
         // A lost GPU device or out-of-memory: go on with the next backend instead of failing, from
         // the last preview (the engine skips the scales below it).
