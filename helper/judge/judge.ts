@@ -59,22 +59,30 @@ export function createJudge(weights: VggWeights): Judge {
       const { width, height } = result
       const long = Math.max(width, height)
       const k = long / Math.max(style.width, style.height)
-      const numbers = tf.tidy(() => {
-        const r = rgbTensor(result)
-        const c = fit(rgbTensor(content), height, width)
+      // One tidy per VGG pass: at 512 px the activations of five passes kept to the end of one
+      // tidy outgrew the wasm heap (Emscripten abort); only the Grams and the scalars live on.
+      const rT = rgbTensor(result)
+      const cT = tf.tidy(() => fit(rgbTensor(content), height, width))
+      const grams = tf.tidy(() => {
         const s = fit(rgbTensor(style), Math.max(1, Math.round(style.height * k)), Math.max(1, Math.round(style.width * k)))
         const sf = vgg.extract(s, STYLE_LAYERS, 'max')
-        const grams = STYLE_LAYERS.map((l) => gram(sf.get(l) as tf.Tensor4D))
-        const fr = vgg.extract(r, [CONTENT_LAYER], 'max').get(CONTENT_LAYER) as tf.Tensor4D
-        const fc = vgg.extract(c, [CONTENT_LAYER], 'max').get(CONTENT_LAYER) as tf.Tensor4D
-        const contentDistance = tf.div(tf.mean(tf.squaredDifference(fr, fc)), tf.mean(tf.square(fc)))
-        return tf.stack([styleDistanceOf(vgg, r, grams), styleDistanceOf(vgg, c, grams), contentDistance])
+        return STYLE_LAYERS.map((l) => gram(sf.get(l) as tf.Tensor4D))
       })
+      const numbers = tf.tidy(() => {
+        const dr = tf.tidy(() => styleDistanceOf(vgg, rT, grams))
+        const dc = tf.tidy(() => styleDistanceOf(vgg, cT, grams))
+        const fr = tf.tidy(() => vgg.extract(rT, [CONTENT_LAYER], 'max').get(CONTENT_LAYER) as tf.Tensor4D)
+        const contentDistance = tf.tidy(() => {
+          const fc = vgg.extract(cT, [CONTENT_LAYER], 'max').get(CONTENT_LAYER) as tf.Tensor4D
+          return tf.div(tf.mean(tf.squaredDifference(fr, fc)), tf.mean(tf.square(fc)))
+        })
+        return tf.stack([dr, dc, contentDistance])
+      })
+      tf.dispose([rT, ...grams])
       const [dResult, dContent, contentDistance] = Array.from(await numbers.data())
       numbers.dispose()
-      const contentAtSize = tf.tidy(() => fit(rgbTensor(content), height, width))
-      const c = await toRgbaImage(contentAtSize, null)
-      contentAtSize.dispose()
+      const c = await toRgbaImage(cT, null)
+      cT.dispose()
       return {
         styleDistance: dResult as number,
         styleDrop: 1 - (dResult as number) / (dContent as number),
